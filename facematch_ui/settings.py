@@ -1,0 +1,173 @@
+"""Settings for facematch. Every environment variable is read here, once.
+
+All variables carry the FACEMATCH_ prefix; see README.md for the list. Runtime
+data (database, uploads, frames, thumbnails) lives under FACEMATCH_DATA_DIR so
+a deployment backs up one folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from facematch_ui.lib.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_optional_str,
+    env_path,
+    env_str,
+    persistent_secret,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Runtime data -----------------------------------------------------------
+DATA_DIR = env_path("DATA_DIR", BASE_DIR / "var")
+MEDIA_ROOT = DATA_DIR / "media"  # engine uploads, frames, thumbnails
+REVIEW_THUMBNAIL_DIR = DATA_DIR / "review-thumbnails"  # the dashboard's cache
+MEDIA_URL = "/media/"
+
+# --- Core -------------------------------------------------------------------
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_optional_str("SECRET_KEY") or persistent_secret(DATA_DIR / "secret_key")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "facematch_ui.review",
+    "facematch_ui.engine",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "facematch_ui.urls"
+WSGI_APPLICATION = "facematch_ui.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_database_url = env_optional_str("DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": database_from_url(_database_url)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "db.sqlite3",
+            # The web server and the task worker write concurrently: WAL lets
+            # readers proceed during a write, IMMEDIATE avoids upgrade deadlocks.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "review:job_list"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve static/ without a collectstatic step
+
+# Uploads: stream large files to disk, cap the size.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2  # non-file body (JSON with a base64 image)
+FILE_UPLOAD_TEMP_DIR = None
+
+# --- Background work (Django's tasks API) ------------------------------------
+TASK_BACKEND = env_choice("TASK_BACKEND", "database", ("database", "rq", "immediate"))
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASK_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASK_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# --- The face API the dashboard talks to -------------------------------------
+# Unset: the embedded engine, called in-process (no HTTP, no key needed).
+# Set (e.g. https://api.cloudglue.dev/v1 with FACEMATCH_API_KEY): that API.
+FACE_API_URL = env_optional_str("API_URL")
+FACE_API_KEY = env_optional_str("API_KEY")
+FACE_API_TIMEOUT = env_float("API_TIMEOUT", 30.0, minimum=0.1)
+FACE_API_MAX_RETRIES = env_int("API_MAX_RETRIES", 4, minimum=0)
+FACE_API_RETRY_BUDGET = env_float("API_RETRY_BUDGET", 60.0, minimum=0)
+FACE_API_CONCURRENCY = env_int("API_CONCURRENCY", 8, minimum=1)
+# Base URL the in-process transport uses; the host never touches the network.
+FACE_API_EMBEDDED_URL = "http://localhost/v1"
+REVIEW_SYNC_INTERVAL = env_float("SYNC_INTERVAL", 2.0, minimum=0.5)
+
+# --- The embedded engine ----------------------------------------------------
+ENGINE_DETECTOR = env_choice("DETECTOR", "hog", ("hog", "cnn"))
+ENGINE_MATCH_THRESHOLD = env_float("MATCH_THRESHOLD", 0.0, minimum=0)  # 0: engine default
+ENGINE_ALLOW_REMOTE_URLS = env_bool("ALLOW_REMOTE_URLS", False)
+ENGINE_REMOTE_FETCH_MAX_BYTES = env_int("REMOTE_FETCH_MAX_BYTES", 200 * 1024**2, minimum=1)
+ENGINE_MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1)
+ENGINE_STALE_JOB_SECONDS = env_int("STALE_JOB_SECONDS", 600, minimum=10)
+
+# --- Logging ----------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+}
