@@ -152,6 +152,9 @@ FACE_API_RETRY_BUDGET = env_float("API_RETRY_BUDGET", 60.0, minimum=0)
 FACE_API_CONCURRENCY = env_int("API_CONCURRENCY", 8, minimum=1)
 # Base URL the in-process transport uses; the host never touches the network.
 FACE_API_EMBEDDED_URL = "http://localhost/v1"
+FACE_API_EMBEDDED_TRANSPORT = "facematch_ui.engine.transport.InProcessTransport"
+# Import path of an httpx transport class used instead (tests, special setups).
+FACE_API_TRANSPORT = env_optional_str("API_TRANSPORT")
 REVIEW_SYNC_INTERVAL = env_float("SYNC_INTERVAL", 2.0, minimum=0.5)
 
 # --- The embedded engine ----------------------------------------------------
