@@ -73,3 +73,10 @@ class Unreachable(FaceApiError):
 
     permanent = False
     status_code = 503
+
+    def __init__(
+        self, message: str, *, request_sent: bool = True, status_code: int | None = None
+    ) -> None:
+        super().__init__(message, status_code=status_code)
+        # False when the connection never opened: even a POST is safe to retry.
+        self.request_sent = request_sent

@@ -54,6 +54,8 @@ class MatchPage:
     limit: int
     offset: int
     matches: tuple[FaceMatchResult, ...]
+    # Matches left out because their box or score was clearly wrong (logged).
+    dropped: int = 0
 
 
 @dataclass(frozen=True, slots=True)
