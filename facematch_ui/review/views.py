@@ -1,10 +1,178 @@
+"""The dashboard's pages: the jobs list and the job page.
+
+One view per page. htmx requests get a partial of the same template
+(django-template-partials), chosen by what the request targets.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseStopPolling, trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from facematch_ui.faceapi.errors import FaceApiError, NotFound
+from facematch_ui.review import sync, tasks
+from facematch_ui.review.access import get_job_for_user
+from facematch_ui.review.forms import (
+    PAGE_SIZES,
+    SORT_CHOICES,
+    GalleryQueryForm,
+    JobFilterForm,
+    OpenJobForm,
+)
+from facematch_ui.review.models import Job, JobStatus
+from facematch_ui.review.queries import gallery_page, similarity_histogram
+
+logger = logging.getLogger(__name__)
+
+JOBS_PER_PAGE = 50
+JOB_FINAL_EVENT = "job-final"  # tells the job page to load its finished body
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _wants_partial(request: HtmxHttpRequest) -> bool:
+    # A history restore after a cache miss must get the whole page back.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _jobs(status: str) -> QuerySet[Job]:
+    jobs = Job.objects.order_by(F("vanished_at").asc(nulls_first=True), "-created_at", "-id")
+    return jobs.filter(status=status) if status else jobs
+
+
+def _job_list_context(request: HtmxHttpRequest, *, open_form: OpenJobForm | None = None) -> dict:
+    get = request.GET
+    filter_form = JobFilterForm(get)
+    status = filter_form.status_value()
+    page = Paginator(_jobs(status), JOBS_PER_PAGE).get_page(get.get("page"))
+    return {
+        "filter_form": filter_form,
+        "status": status,
+        "jobs_page": page,
+        "open_form": open_form or OpenJobForm(),
+        "any_jobs": bool(page.object_list) or Job.objects.exists(),
+    }
 
 
 @require_GET
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/job_list.html", {})
+@vary_on_headers("HX-Request")
+def job_list(request: HtmxHttpRequest) -> HttpResponse:
+    context = _job_list_context(request)
+    template = (
+        "review/job_list.html#job-list" if _wants_partial(request) else "review/job_list.html"
+    )
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def open_job(request: HtmxHttpRequest) -> HttpResponse:
+    """Open a job by its API id, fetching it into the cache when unknown."""
+    form = OpenJobForm(request.GET)
+    status = 400
+    if form.is_valid():
+        api_id = form.cleaned_data["id"]
+        if Job.objects.filter(api_id=api_id).exists():
+            return redirect("review:job_detail", api_id=api_id)
+        try:
+            job = sync.sync_job(api_id)
+        except NotFound:
+            form.add_error("id", f"No face match with id {api_id} exists on the face API.")
+            status = 404
+        except FaceApiError as err:
+            form.add_error("id", f"Could not fetch face match {api_id}: {err}")
+            status = 502
+        else:
+            return redirect("review:job_detail", api_id=job.api_id)
+    context = _job_list_context(request, open_form=form)
+    return render(request, "review/job_list.html", context, status=status)
+
+
+@require_POST
+@login_required
+def refresh_jobs(request: HtmxHttpRequest) -> HttpResponse:
+    """Ask the background worker to pull the API's job list into the cache."""
+    try:
+        tasks.sync_job_list_task.enqueue()
+    except FaceApiError as err:  # an immediate backend runs the sync inline
+        messages.error(request, f"Could not refresh from the face API: {err}")
+    else:
+        messages.info(request, "Refreshing the list from the face API…")
+    return redirect("review:job_list")
+
+
+def _gallery_context(job: Job, request: HtmxHttpRequest) -> dict:
+    query = GalleryQueryForm(request.GET).query()
+    context: dict = {
+        "job": job,
+        "query": query,
+        "page_sizes": PAGE_SIZES,
+        "sorts": SORT_CHOICES,
+    }
+    if job.status == JobStatus.COMPLETED:
+        histogram = similarity_histogram(job)
+        context["histogram"] = histogram
+        context["drawing"] = histogram.drawing(query.threshold)
+        context["page"] = gallery_page(
+            job,
+            threshold=query.threshold,
+            sort=query.sort,
+            page=query.page,
+            page_size=query.page_size,
+        )
+    return context
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request", "HX-Target")
+def job_detail(request: HtmxHttpRequest, api_id: str) -> HttpResponse:
+    job = get_job_for_user(request.user, api_id)
+    context = _gallery_context(job, request)
+    template = "review/job_detail.html"
+    if _wants_partial(request):
+        # The finished-job reload targets the whole body; controls target results.
+        target = request.htmx.target
+        template += "#job-body" if target == "job-body" else "#results"
+    return render(request, template, context)
+
+
+def _request_sync_throttled(api_id: str) -> None:
+    """Ask for a background sync, at most once per sync interval per job."""
+    interval = max(int(settings.REVIEW_SYNC_INTERVAL), 1)
+    if not cache.add(f"review:sync-requested:{api_id}", True, timeout=interval):
+        return
+    try:
+        tasks.request_sync(api_id)
+    except FaceApiError as err:  # an immediate task backend syncs inline
+        logger.warning("sync of %s failed: %s", api_id, err)
+
+
+@require_GET
+@login_required
+def job_status(request: HtmxHttpRequest, api_id: str) -> HttpResponse:
+    """The status badge, polled while the job runs; 286 stops the polling."""
+    job = get_job_for_user(request.user, api_id)
+    if not job.is_final and job.vanished_at is None:
+        _request_sync_throttled(job.api_id)
+        job.refresh_from_db()
+    response = render(request, "review/job_detail.html#status", {"job": job})
+    if job.is_final or job.vanished_at is not None:
+        stop = HttpResponseStopPolling(response.content)
+        return trigger_client_event(stop, JOB_FINAL_EVENT, {"status": job.status})
+    return response
