@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,10 +29,13 @@ def make_user(
 
 
 def make_job(**overrides: Any) -> Job:
-    """A completed job with a known source box; override any field."""
+    """A completed job with a known source box; override any field.
+
+    `api_id` is a UUID (the client refuses anything else), unique per call.
+    """
     n = next(_sequence)
     values: dict[str, Any] = {
-        "api_id": f"job-{n:06d}",
+        "api_id": str(uuid.UUID(int=n)),  # the API's ids are UUIDs
         "status": JobStatus.COMPLETED,
         "created_at": datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=n),
         "file_id": f"file-{n:06d}",
