@@ -1,0 +1,1 @@
+"""The /v1 API views: thin, in the spec's shapes; logic lives in plain modules."""
