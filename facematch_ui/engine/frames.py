@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from facematch_ui import imaging
 from facematch_ui.engine import files, storage
 from facematch_ui.engine.jobstate import Job, beat, complete, fail, failure_message
 from facematch_ui.engine.models import (
@@ -21,10 +20,12 @@ from facematch_ui.engine.models import (
 )
 from facematch_ui.engine.pipeline.analyse import analyse_video, count_sampled_frames
 from facematch_ui.engine.pipeline.decode import sample_frames
+from facematch_ui.engine.pipeline.thumbnails import frame_thumbnail
 from facematch_ui.engine.pipeline.types import AnalysedFrame, Face, MediaProbe, SamplingConfig
 from facematch_ui.engine.recovery import discard_frames
 
 _BEAT_EVERY = 1  # frames between progress writes
+THUMBNAIL_WIDTH = 640  # as analyse_video's default
 
 
 def sampling_config(extraction: FrameExtraction) -> SamplingConfig:
@@ -67,7 +68,7 @@ def extract(extraction: FrameExtraction, *, detection: FaceDetection | None = No
                     width=int(sampled.image.shape[1]),
                     height=int(sampled.image.shape[0]),
                     faces=(),
-                    thumbnail_jpeg=imaging.encode_jpeg(sampled.image)
+                    thumbnail_jpeg=frame_thumbnail(sampled.image, THUMBNAIL_WIDTH)
                     if extraction.thumbnails
                     else None,
                 )

@@ -142,9 +142,11 @@ def _source_face(face_match: FaceMatch) -> SourceFace:
     except (OSError, ValueError) as err:
         raise JobFailed("The source image of this job is missing.") from err
     try:
-        source = find_source_face(data, detector=settings.ENGINE_DETECTOR)
+        source = find_source_face(
+            data, detector=settings.ENGINE_DETECTOR, max_pixels=settings.ENGINE_MAX_IMAGE_PIXELS
+        )
     except NoFaceFound as err:
-        raise JobFailed("No face was found in the source image.") from err
+        raise JobFailed(str(err) or "No face was found in the source image.") from err
     face_match.set_source_box(source.box)
     face_match.source_embedding = embedding_to_bytes(source.embedding)
     beat(
