@@ -37,7 +37,10 @@ class ResultsServer:
     """getFaceMatch of one completed job, paged by `limit`/`offset` like the API.
 
     `total` lets a test claim more results than there are (a list that shrank);
-    `delay` keeps each request in flight a little so concurrency is observable.
+    `delay` keeps each request in flight a little so concurrency is observable;
+    `gather` holds the first requests for later pages until that many are in
+    flight together (or 5 s pass), so a concurrent client is seen to be one
+    without depending on timing.
     """
 
     def __init__(
@@ -49,6 +52,7 @@ class ResultsServer:
         status: str = "completed",
         delay: float = 0.0,
         max_limit: int = 100,
+        gather: int = 0,
     ) -> None:
         self.job_id = job_id
         self.results = list(results)
@@ -56,7 +60,8 @@ class ResultsServer:
         self.status = status
         self.delay = delay
         self.max_limit = max_limit
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
+        self.gather = gather
         self.in_flight = 0
         self.max_in_flight = 0
         self.offsets: list[int] = []
@@ -70,6 +75,12 @@ class ResultsServer:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             self.offsets.append(offset)
+            if offset and self.gather:
+                if self.in_flight >= self.gather:
+                    self.gather = 0  # gathered: release everyone, stop holding
+                    self._lock.notify_all()
+                else:
+                    self._lock.wait_for(lambda: not self.gather, timeout=5)
         try:
             if self.delay:
                 time.sleep(self.delay)
