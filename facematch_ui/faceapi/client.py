@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from types import TracebackType
@@ -21,7 +21,8 @@ import httpx
 from . import parse
 from .bodies import face_match_body, require_uuid
 from .errors import FaceApiError, InvalidRequest, InvalidResponse
-from .responses import Call, decode_json, error_for_response, error_for_transport
+from .origin import SameOriginBearer, origin
+from .responses import Call, decode_json, error_for_response, error_for_transport, read_limited
 from .retry import RetryPolicy
 from .types import (
     FaceMatchJob,
@@ -38,24 +39,6 @@ T = TypeVar("T")
 
 USER_AGENT = "facematch/0.1"
 MAX_PAGE_SIZE = 100
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    return (url.scheme, url.host, url.port or DEFAULT_PORTS.get(url.scheme))
-
-
-class _SameOriginBearer(httpx.Auth):
-    """The bearer token, sent only to the API's own origin (never to a CDN)."""
-
-    def __init__(self, token: str, origin: tuple[str, str, int | None]) -> None:
-        self._header = f"Bearer {token}"
-        self._origin = origin
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if _origin(request.url) == self._origin:
-            request.headers["Authorization"] = self._header
-        yield request
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -104,7 +87,7 @@ class FaceApiClient:
         )
         self._http = httpx.Client(
             base_url=url,
-            auth=_SameOriginBearer(api_key, _origin(url)) if api_key else None,
+            auth=SameOriginBearer(api_key, origin(url)) if api_key else None,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             timeout=httpx.Timeout(timeout),
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
@@ -381,7 +364,6 @@ class FaceApiClient:
         )
 
     def _download(self, target: httpx.URL, call: Call, max_bytes: int) -> bytes:
-        too_big = InvalidResponse(f"The thumbnail {target} is larger than {max_bytes} bytes.")
         try:
             with self._http.stream(
                 "GET", target, headers={"Accept": "image/*"}, follow_redirects=True
@@ -389,17 +371,7 @@ class FaceApiClient:
                 if not response.is_success:
                     response.read()
                     raise self._error(response, call)
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    raise too_big
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise too_big
-                    chunks.append(chunk)
-                return b"".join(chunks)
+                return read_limited(response, max_bytes, f"The thumbnail {target}")
         except httpx.TransportError as err:
             where = f"{target.scheme}://{target.netloc.decode()}"
             raise error_for_transport(err, base_url=where, timeout=self._timeout) from err

@@ -138,3 +138,19 @@ def decode_json(response: httpx.Response, call: Call, *, base_url: str) -> objec
             f"The face API at {base_url} answered {call.operation} with something that "
             f"is not JSON ({kind}). Check FACEMATCH_API_URL."
         ) from err
+
+
+def read_limited(response: httpx.Response, max_bytes: int, what: str) -> bytes:
+    """A streamed body, refused as soon as it passes `max_bytes`."""
+    too_big = InvalidResponse(f"{what} is larger than {max_bytes} bytes.")
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise too_big
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
