@@ -52,7 +52,9 @@ def _probe(extraction: FrameExtraction) -> MediaProbe:
 
 def extract(extraction: FrameExtraction, *, detection: FaceDetection | None = None) -> None:
     """Run a claimed extraction; with `detection`, detect faces in the same pass."""
-    jobs: list[Job] = [extraction] + ([detection] if detection else [])
+    jobs: list[Job] = [extraction]
+    if detection is not None:
+        jobs.append(detection)
     try:
         discard_frames(extraction)
         config = sampling_config(extraction)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from facematch_ui.engine import keys
@@ -68,7 +68,7 @@ def _check_auth(request: HttpRequest) -> None:
         raise Unauthorized("Invalid or revoked API key.")
 
 
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def api_view(*methods: str, auth: bool = True) -> Callable[[ViewFunc], ViewFunc]:
@@ -79,7 +79,7 @@ def api_view(*methods: str, auth: bool = True) -> Callable[[ViewFunc], ViewFunc]
     def decorate(view: ViewFunc) -> ViewFunc:
         @csrf_exempt  # bearer-token API: no cookies, no CSRF
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method not in allowed:
                 response = error_response(
                     f"Method {request.method} not allowed; use {', '.join(sorted(allowed))}.",
@@ -104,7 +104,7 @@ def method_router(**views: ViewFunc) -> ViewFunc:
     allowed = {name.upper() for name in views}
 
     @csrf_exempt
-    def route(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def route(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         view = views.get((request.method or "").lower())
         if view is None:
             response = error_response(

@@ -7,6 +7,7 @@ twice, or picked up by two workers, runs once.
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -14,13 +15,14 @@ from facematch_ui.engine.models import FaceDetection, FaceMatch, FrameExtraction
 from facematch_ui.engine.pipeline.types import PipelineError
 
 Job = FrameExtraction | FaceDetection | FaceMatch
+J = TypeVar("J", FrameExtraction, FaceDetection, FaceMatch)
 
 
 class JobFailed(Exception):
     """Ends a job with this message (already phrased for the API caller)."""
 
 
-def claim(model: type[Job], job_id: str | uuid.UUID) -> Job | None:
+def claim(model: type[J], job_id: str | uuid.UUID) -> J | None:
     """Move a pending job to processing; None if it is not pending (any more)."""
     claimed = model.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
         status=JobStatus.PROCESSING, heartbeat_at=timezone.now(), frames_done=0, error=""

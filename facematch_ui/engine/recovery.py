@@ -7,6 +7,7 @@ so recovery needs no scheduler.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -76,7 +77,7 @@ def recover_stale_jobs() -> int:
             recovered += 1
             logger.warning("Recovered stale %s %s (retry=%s)", model.__name__, job.pk, retry)
             if retry:
-                requeue.append(lambda enqueue=enqueue, pk=job.pk: enqueue(str(pk)))
+                requeue.append(functools.partial(enqueue, str(job.pk)))
     for enqueue_one in requeue:
         enqueue_one()
     return recovered

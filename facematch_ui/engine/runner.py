@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from facematch_ui.engine import frames, recovery, storage
-from facematch_ui.engine.jobstate import Job, JobFailed, beat, claim, fail, failure_message
+from facematch_ui.engine.jobstate import J, Job, JobFailed, beat, claim, fail, failure_message
 from facematch_ui.engine.models import (
     FINAL_STATUSES,
     DetectedFace,
@@ -99,7 +99,7 @@ def _detect(detection: FaceDetection, *, owner: Job) -> None:
         raise
 
 
-def _claim_or_wait(model: type[Job], job_id: uuid.UUID, owner: Job) -> Job | str:
+def _claim_or_wait(model: type[J], job_id: uuid.UUID, owner: Job) -> J | str:
     """Claim the job to run it here, or wait until it is final and return its status."""
     while True:
         job = claim(model, job_id)

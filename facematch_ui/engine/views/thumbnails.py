@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 
 from facematch_ui.engine import storage, thumbnails
 from facematch_ui.engine.http import ApiError, NotFound, api_view, parse_uuid
@@ -8,7 +8,7 @@ from facematch_ui.engine.models import Frame
 
 
 @api_view("GET", auth=False)  # the signature is the credential, like a CDN link
-def thumbnail(request: HttpRequest, frame_id: str) -> HttpResponse:
+def thumbnail(request: HttpRequest, frame_id: str) -> HttpResponseBase:
     pk = parse_uuid(frame_id, "Thumbnail")
     if not thumbnails.is_valid(pk, request.GET.get("sig", "")):
         raise ApiError("Invalid or expired thumbnail link.", status=403)
