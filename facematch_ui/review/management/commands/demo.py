@@ -110,7 +110,7 @@ class Command(BaseCommand):
         raise CommandError(f"The demo face match did not finish in {JOB_TIMEOUT_SECONDS} s")
 
 
-DEMO_SOURCE_PHOTO = "obama.jpg"
+DEMO_SOURCE_PHOTO = "obama2.jpg"  # not used in the demo video
 
 
 def _ensure_demo_user(login_file: Path) -> str:
