@@ -31,7 +31,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.db import connections
 from django.http import HttpResponseBase
 
-INTERNAL_ENVIRON_KEY = "facematch.internal"
+from facematch_ui.engine.http import INTERNAL_ENVIRON_KEY
 
 
 class InProcessTransport(httpx.BaseTransport):
