@@ -75,8 +75,19 @@ def _download_into(root: Path, target: Path) -> None:
     with tempfile.TemporaryDirectory(dir=root, prefix=".download-") as tmp:
         work = Path(tmp)
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
-            + ["--no-binary", ":all:", PACKAGE, "-d", str(work)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                PACKAGE,
+                "-d",
+                str(work),
+            ],
             check=True,
             timeout=300,
         )
