@@ -11,11 +11,12 @@ Rules every function here keeps:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from facematch_ui import imaging
@@ -30,8 +31,6 @@ from facematch_ui.review.thumbnails import save_source_image
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
-# SQLite allows 32766 variables per statement; stay well below for IN (...).
-_IN_BATCH = 500
 
 _MATCH_VALUE_FIELDS = (
     "frame_id",
@@ -134,44 +133,50 @@ def upsert_matches(job: Job, results: Sequence[FaceMatchResult]) -> int:
     """Insert new and update changed matches of `job` in bulk; return rows written.
 
     Unchanged rows are not written at all, so a resync of a finished job is
-    one read. A changed thumbnail URL puts the match back to `pending`.
+    one read. A changed thumbnail URL puts the match back to `pending`; an
+    unchanged one keeps its state (a stored thumbnail stays stored).
     """
     existing = {
         row[0]: row[1:]
         for row in Match.objects.filter(job=job).values_list("api_id", *_MATCH_VALUE_FIELDS)
     }
-    changed_url: list[str] = []
-    rows: list[Match] = []
+    rows = []
     for result in results:
         values = _match_values(result)
-        before = existing.get(result.id)
-        if before == values:
-            continue
-        if before is not None and before[-1] != values[-1]:
-            changed_url.append(result.id)
-        rows.append(
-            Match(job=job, api_id=result.id, **dict(zip(_MATCH_VALUE_FIELDS, values, strict=True)))
-        )
-
-    with transaction.atomic():
-        Match.objects.bulk_create(
-            rows,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["job", "api_id"],
-            # Not thumbnail_state: a known match keeps its stored thumbnail.
-            update_fields=list(_MATCH_VALUE_FIELDS),
-        )
-        for ids in _batched(changed_url, _IN_BATCH):
-            Match.objects.filter(job=job, api_id__in=ids).update(
-                thumbnail_state=ThumbnailState.PENDING
-            )
+        if existing.get(result.id) != values:
+            rows.append((job.pk, result.id, *values, ThumbnailState.PENDING.value))
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(_upsert_matches_sql(), rows[start : start + BATCH_SIZE])
     return len(rows)
 
 
-def _batched(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+@cache
+def _upsert_matches_sql() -> str:
+    """INSERT ... ON CONFLICT (job, api_id) DO UPDATE, for SQLite and PostgreSQL.
+
+    Why not `bulk_create(update_conflicts=True)`: for 10,000 matches it spends
+    about 1.2 s building per-object SQL in Python (SQLite caps it at 90 rows
+    per statement); one prepared statement run by executemany takes a tenth
+    of that, which is most of a large job's sync time (bench/sync.py).
+    """
+    quote = connection.ops.quote_name
+    table = quote(Match._meta.db_table)
+    columns = [
+        quote(Match._meta.get_field(name).column)
+        for name in ("job", "api_id", *_MATCH_VALUE_FIELDS, "thumbnail_state")
+    ]
+    url, state = columns[-2], columns[-1]
+    updates = [f"{c} = excluded.{c}" for c in columns[2:-1]]
+    updates.append(
+        f"{state} = CASE WHEN {table}.{url} = excluded.{url} "
+        f"THEN {table}.{state} ELSE excluded.{state} END"
+    )
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({columns[0]}, {columns[1]}) DO UPDATE SET {', '.join(updates)}"
+    )
 
 
 # --- The job list -------------------------------------------------------------
