@@ -55,10 +55,14 @@ class ImageTooLarge(ImagingError):
 class NormalizedBox(Protocol):
     """A box as fractions of the image (faceapi BoundingBox fits this)."""
 
-    top: float
-    left: float
-    width: float
-    height: float
+    @property
+    def top(self) -> float: ...
+    @property
+    def left(self) -> float: ...
+    @property
+    def width(self) -> float: ...
+    @property
+    def height(self) -> float: ...
 
 
 Box = tuple[float, float, float, float] | NormalizedBox  # (top, left, width, height)

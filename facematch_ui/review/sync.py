@@ -162,8 +162,9 @@ def _upsert_matches_sql() -> str:
     """
     quote = connection.ops.quote_name
     table = quote(Match._meta.db_table)
+    column_of = {f.name: f.column for f in Match._meta.concrete_fields if f.column}
     columns = [
-        quote(Match._meta.get_field(name).column)
+        quote(column_of[name])
         for name in ("job", "api_id", *_MATCH_VALUE_FIELDS, "thumbnail_state")
     ]
     url, state = columns[-2], columns[-1]
