@@ -1,0 +1,62 @@
+"""manage.py sync_face_matches."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from facematch_ui.review.models import Job, ThumbnailState
+from tests.review import fake_api
+from tests.review.fake_api import FakeFaceApi
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(settings: Any, tmp_path: Path) -> Iterator[FakeFaceApi]:
+    settings.REVIEW_THUMBNAIL_DIR = tmp_path / "thumbnails"
+    settings.FACE_API_TRANSPORT = "tests.review.fake_api.FakeTransport"
+    settings.FACE_API_MAX_RETRIES = 0
+    fake_api.current = FakeFaceApi()
+    yield fake_api.current
+    fake_api.current = None
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("sync_face_matches", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_without_ids_it_syncs_every_listed_job_with_thumbnails(api: FakeFaceApi) -> None:
+    done = api.add_job(str(uuid.UUID(int=1)), results=2)
+    api.serve_thumbnails(done)
+    api.add_job(str(uuid.UUID(int=2)), status="processing")
+
+    output = run()
+
+    assert "2 jobs listed." in output
+    assert f"{done.id}: completed, 2 matches, 2 thumbnails stored" in output
+    job = Job.objects.get(api_id=done.id)
+    assert set(job.matches.values_list("thumbnail_state", flat=True)) == {ThumbnailState.STORED}
+
+
+def test_given_ids_only_those_are_synced(api: FakeFaceApi) -> None:
+    wanted = api.add_job(str(uuid.UUID(int=1)), results=1)
+    api.add_job(str(uuid.UUID(int=2)), results=1)
+
+    output = run(wanted.id, "--no-thumbnails")
+
+    assert f"{wanted.id}: completed, 1 matches, 0 thumbnails stored" in output
+    assert list(Job.objects.values_list("api_id", flat=True)) == [wanted.id]
+
+
+def test_a_job_that_cannot_be_synced_fails_the_command(api: FakeFaceApi) -> None:
+    with pytest.raises(CommandError, match="1 of 1 jobs could not be synced"):
+        run(str(uuid.UUID(int=9)))
