@@ -78,6 +78,12 @@ class Match(models.Model):
     thumbnail_state = models.CharField(
         max_length=8, choices=ThumbnailState.choices, default=ThumbnailState.PENDING
     )
+    # Face quality cues (review.quality), measured on the stored frame
+    # thumbnail, so in its pixels (frames are scaled to at most 640 px):
+    # the shorter side of the face box, and the Laplacian variance of the
+    # face resized to a fixed size. Null until scored.
+    face_px = models.PositiveIntegerField(null=True, blank=True)
+    sharpness = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -85,9 +91,119 @@ class Match(models.Model):
         ]
         indexes = [
             # Gallery: filter by threshold within a job, sort, paginate.
-            models.Index(fields=["job", "-similarity", "timestamp", "id"], name="match_by_similarity"),
+            models.Index(
+                fields=["job", "-similarity", "timestamp", "id"], name="match_by_similarity"
+            ),
             models.Index(fields=["job", "timestamp", "id"], name="match_by_time"),
+            # Triage: "faces at least N px" / "sharp enough" within a job.
+            models.Index(fields=["job", "face_px"], name="match_by_face_px"),
+            models.Index(fields=["job", "sharpness"], name="match_by_sharpness"),
         ]
 
     def __str__(self) -> str:
         return f"{self.job.api_id}/{self.api_id}"
+
+
+# --- Triage: analysts' verdicts --------------------------------------------------
+
+
+class VerdictValue(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+    UNSURE = "unsure", "Unsure"
+
+
+class VerdictSource(models.TextChoices):
+    """Where a verdict change came from; an appearance verdict skips "match" ones."""
+
+    MATCH = "match", "Set on the match"
+    APPEARANCE = "appearance", "Set on its appearance"
+    BULK = "bulk", "Bulk action"
+    UNDO = "undo", "Undo"
+
+
+class Verdict(models.Model):
+    """The current verdict of a match (review.verdicts writes it).
+
+    `value` is "" once an undo took the match back to unreviewed: the row is
+    kept so `version` keeps counting up and a stale save is still detected.
+    """
+
+    match = models.OneToOneField(Match, related_name="verdict", on_delete=models.CASCADE)
+    value = models.CharField(max_length=16, choices=VerdictValue.choices, blank=True)
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=16, choices=VerdictSource.choices)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)  # optimistic concurrency
+
+    class Meta:
+        indexes = [models.Index(fields=["value"], name="verdict_by_value")]
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.value or 'unreviewed'}"
+
+
+class VerdictChange(models.Model):
+    """One change of a match's verdict; append-only (the audit trail)."""
+
+    match = models.ForeignKey(Match, related_name="verdict_changes", on_delete=models.CASCADE)
+    value = models.CharField(max_length=16, choices=VerdictValue.choices, blank=True)
+    note = models.TextField(blank=True)
+    previous_value = models.CharField(max_length=16, choices=VerdictValue.choices, blank=True)
+    previous_note = models.TextField(blank=True)
+    source = models.CharField(max_length=16, choices=VerdictSource.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    version = models.PositiveIntegerField()  # the verdict's version after this change
+    # Set on an undo: the change it took back (so the next undo goes further back).
+    reverts = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["match", "-id"], name="verdict_change_by_match")]
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.previous_value or '-'} -> {self.value or '-'}"
+
+
+# --- Triage: share links ------------------------------------------------------------
+
+
+class ShareLink(models.Model):
+    """A read-only link to one job (review.sharing creates and resolves them).
+
+    Only a SHA-256 of the token is stored. `token_prefix` (its first
+    characters, 48 bits) narrows the lookup; the remaining 144 bits stay
+    secret, and the hash is compared in constant time.
+    """
+
+    job = models.ForeignKey(Job, related_name="share_links", on_delete=models.CASCADE)
+    token_prefix = models.CharField(max_length=8, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)  # sha256 hex
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    password_hash = models.CharField(max_length=256, blank=True)  # make_password; "" = none
+    frozen_query = models.JSONField(null=True, blank=True)  # view filters fixed by the sharer
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.job.api_id} share {self.token_prefix}..."
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
