@@ -150,7 +150,7 @@ FACE_API_KEY = env_optional_str("API_KEY")
 FACE_API_TIMEOUT = env_float("API_TIMEOUT", 30.0, minimum=0.1)
 FACE_API_MAX_RETRIES = env_int("API_MAX_RETRIES", 4, minimum=0)
 FACE_API_RETRY_BUDGET = env_float("API_RETRY_BUDGET", 60.0, minimum=0)
-FACE_API_CONCURRENCY = env_int("API_CONCURRENCY", 8, minimum=1)
+FACE_API_CONCURRENCY = env_int("API_CONCURRENCY", 16, minimum=1)
 # Base URL the in-process transport uses; the host never touches the network.
 FACE_API_EMBEDDED_URL = "http://localhost/v1"
 FACE_API_EMBEDDED_TRANSPORT = "facematch_ui.engine.transport.InProcessTransport"
