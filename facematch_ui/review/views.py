@@ -32,7 +32,8 @@ from facematch_ui.review.forms import (
     OpenJobForm,
 )
 from facematch_ui.review.models import Job, JobStatus
-from facematch_ui.review.queries import gallery_page, similarity_histogram
+from facematch_ui.review.queries import gallery_page
+from facematch_ui.review.similarity import cached_similarity_counts
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,8 @@ def _gallery_context(job: Job, request: HtmxHttpRequest) -> dict:
         "sorts": SORT_CHOICES,
     }
     if job.status == JobStatus.COMPLETED:
-        histogram = similarity_histogram(job)
+        counts = cached_similarity_counts(job)
+        histogram = counts.histogram()
         context["histogram"] = histogram
         context["drawing"] = histogram.drawing(query.threshold)
         context["page"] = gallery_page(
@@ -134,6 +136,7 @@ def _gallery_context(job: Job, request: HtmxHttpRequest) -> dict:
             sort=query.sort,
             page=query.page,
             page_size=query.page_size,
+            known_total=counts.at_or_above(query.threshold),
         )
     return context
 

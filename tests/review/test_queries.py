@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from facematch_ui.review.models import Match
 from facematch_ui.review.queries import gallery_page, similarity_histogram
+from facematch_ui.review.similarity import cached_similarity_counts
 from tests.review.factories import make_job, make_matches
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def test_it_pages_matches_at_or_above_the_threshold_best_first() -> None:
@@ -110,3 +121,35 @@ def test_bars_wholly_below_the_threshold_are_dimmed() -> None:
     assert dimmed == [5, 10, 15, 20, 25, 30, 35, 40]
     assert drawing.marker_x == pytest.approx(168)
     assert max(bar.height for bar in drawing.bars) == 80
+
+
+def test_cached_counts_answer_whole_number_thresholds_without_a_query() -> None:
+    job = make_job()
+    make_matches(job, 200, similarity_range=(0, 100), seed=5)
+    counts = cached_similarity_counts(job)
+    for threshold in (0, 37, 61, 99, 100):
+        expected = Match.objects.filter(job=job, similarity__gte=threshold).count()
+        assert counts.at_or_above(threshold) == expected
+    assert counts.at_or_above(37.5) is None
+    with CaptureQueriesContext(connection) as queries:
+        again = cached_similarity_counts(job)
+    assert len(queries) == 0 and again == counts
+
+
+def test_cached_counts_are_recounted_after_a_sync_adds_matches() -> None:
+    job = make_job()
+    make_matches(job, 10)
+    assert cached_similarity_counts(job).total == 10
+    make_matches(job, 5, start=10)  # bumps matches_synced, as a sync does
+    assert cached_similarity_counts(job).total == 15
+
+
+def test_a_known_total_saves_the_count_query() -> None:
+    job = make_job()
+    make_matches(job, 60)
+    with CaptureQueriesContext(connection) as queries:
+        page = gallery_page(
+            job, threshold=0, sort="similarity", page=2, page_size=50, known_total=60
+        )
+    assert len(queries) == 1
+    assert (page.number, len(page.items)) == (2, 10)

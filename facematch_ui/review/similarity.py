@@ -1,0 +1,150 @@
+"""How a job's similarities are distributed: counts, histogram, its drawing.
+
+One GROUP BY counts the matches at each whole-number similarity; that is
+cached per sync state, and both the histogram and "how many at or above
+the threshold" (for whole-number thresholds, what the slider sends) are
+read from it without touching the database again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, F, IntegerField
+from django.db.models.functions import Cast, Floor, Least
+
+from facematch_ui.review.models import Job, Match
+
+COUNTS_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarityCounts:
+    """per_point[i]: matches with i <= similarity < i + 1 (100 counts in 100)."""
+
+    per_point: tuple[int, ...]  # 101 values
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_point)
+
+    def at_or_above(self, threshold: float) -> int | None:
+        """Matches with similarity >= threshold; None unless it is a whole number."""
+        if not float(threshold).is_integer():
+            return None
+        return sum(self.per_point[min(max(int(threshold), 0), 101) :])
+
+    def histogram(self, bins: int = 20) -> Histogram:
+        if 100 % bins:
+            raise ValueError("bins must divide 100")
+        width = 100 // bins
+        counts = [sum(self.per_point[i * width : (i + 1) * width]) for i in range(bins)]
+        counts[-1] += self.per_point[100]  # a perfect 100 belongs to the top bin
+        return Histogram(counts=tuple(counts))
+
+
+def similarity_counts(job: Job) -> SimilarityCounts:
+    """Counts per whole-number similarity (one GROUP BY query)."""
+    point = Least(Cast(Floor(F("similarity")), IntegerField()), 100)
+    rows = (
+        Match.objects.filter(job=job)
+        .annotate(point=point)
+        .values("point")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    per_point = [0] * 101
+    for row in rows:
+        per_point[min(max(int(row["point"]), 0), 100)] += row["n"]
+    return SimilarityCounts(per_point=tuple(per_point))
+
+
+def cached_similarity_counts(job: Job) -> SimilarityCounts:
+    """The counts, recomputed only after a sync changed the job's matches.
+
+    Counting every match is the one query whose cost grows with the job; the
+    key names what a sync changes, so stale counts are never served.
+    """
+    synced = job.synced_at.timestamp() if job.synced_at else 0
+    key = f"review:similarity-counts:{job.pk}:{job.matches_synced}:{job.match_total}:{synced}"
+    per_point = cache.get(key)
+    if per_point is None:
+        per_point = similarity_counts(job).per_point
+        cache.set(key, per_point, timeout=COUNTS_CACHE_SECONDS)
+    return SimilarityCounts(per_point=tuple(per_point))
+
+
+def similarity_histogram(job: Job, *, bins: int = 20) -> Histogram:
+    """The job's similarities in `bins` equal bins over 0..100 (one query)."""
+    return similarity_counts(job).histogram(bins)
+
+
+@dataclass(frozen=True, slots=True)
+class HistogramBar:
+    lower: float
+    upper: float
+    count: int
+    x: float  # SVG user units
+    y: float
+    width: float
+    height: float
+    dimmed: bool  # every similarity in the bin is below the threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Histogram:
+    """Counts of similarities in equal bins over 0..100."""
+
+    counts: tuple[int, ...]
+
+    @property
+    def bins(self) -> int:
+        return len(self.counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def bin_width(self) -> float:
+        return 100 / self.bins
+
+    def drawing(
+        self, threshold: float, *, width: float = 400, height: float = 80
+    ) -> HistogramDrawing:
+        """Bars scaled to a `width` x `height` SVG, the tallest bar full height."""
+        tallest = max(self.counts, default=0) or 1
+        slot = width / self.bins
+        bars = []
+        for index, count in enumerate(self.counts):
+            lower = index * self.bin_width
+            upper = lower + self.bin_width
+            # A non-empty bin keeps at least one unit so it stays visible.
+            bar_height = max(height * count / tallest, 1.0 if count else 0.0)
+            bars.append(
+                HistogramBar(
+                    lower=lower,
+                    upper=upper,
+                    count=count,
+                    x=index * slot + 1,
+                    y=height - bar_height,
+                    width=slot - 2,
+                    height=bar_height,
+                    dimmed=upper <= threshold,
+                )
+            )
+        return HistogramDrawing(
+            bars=bars,
+            marker_x=width * min(max(threshold, 0), 100) / 100,
+            width=width,
+            height=height,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HistogramDrawing:
+    bars: list[HistogramBar]
+    marker_x: float  # where the threshold falls
+    width: float
+    height: float
