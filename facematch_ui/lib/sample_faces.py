@@ -96,13 +96,13 @@ def _download_into(root: Path, target: Path) -> None:
             raise RuntimeError(f"pip did not produce the {PACKAGE} source archive")
         staging = work / "photos"
         staging.mkdir()
-        _extract_photos(archives[0], staging)
+        extract_photos(archives[0], staging)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
 
 
-def _extract_photos(archive: Path, dest: Path) -> None:
+def extract_photos(archive: Path, dest: Path) -> None:
     """Copy only the regular files of tests/test_images, by base name (no traversal)."""
     with tarfile.open(archive, "r:gz") as tar:
         for member in tar.getmembers():

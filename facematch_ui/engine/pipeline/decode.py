@@ -17,6 +17,8 @@ from pathlib import Path
 
 import av
 import av.container
+import numpy as np
+import numpy.typing as npt
 
 from .types import InvalidMedia, SampledFrame, SamplingConfig
 
@@ -98,7 +100,8 @@ def _sampled(
             if time <= target - tolerance:
                 continue  # not sampled: skip the costly RGB conversion
             width, height = output_size(frame.width, frame.height, config.max_width)
-            image = frame.reformat(width=width, height=height, format="rgb24").to_ndarray()
+            rgb = frame.reformat(width=width, height=height, format="rgb24")
+            image: npt.NDArray[np.uint8] = rgb.to_ndarray()  # type: ignore[assignment]
             yield SampledFrame(index=index, timestamp=round(time, 3), image=image)
             index += 1
             # Several targets can fall on one frame when sampling above the

@@ -62,7 +62,7 @@ def face_patch(image: RGB, found: Detection) -> npt.NDArray[np.float32]:
     patch /= np.outer(np.diff([*ys, bottom]), np.diff([*xs, right]))[:, :, None]
     patch -= patch.mean()
     norm = float(np.linalg.norm(patch))
-    return patch / norm if norm else patch
+    return (patch / norm if norm else patch).astype(np.float32)
 
 
 @dataclass(slots=True)
