@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from facematch_ui.imaging import placeholder_jpeg
@@ -25,19 +26,21 @@ STORED_CACHE = "private, max-age=86400"
 PLACEHOLDER_CACHE = "private, max-age=30"
 
 
-def _jpeg(path: Path | None, placeholder_size: tuple[int, int]) -> HttpResponse:
+def _jpeg(path: Path | None, placeholder_size: tuple[int, int]) -> HttpResponseBase:
     if path is not None and path.is_file():
-        response: HttpResponse = FileResponse(path.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = STORED_CACHE
-        return response
-    response = HttpResponse(placeholder_jpeg(placeholder_size), content_type="image/jpeg")
-    response["Cache-Control"] = PLACEHOLDER_CACHE
-    return response
+        stored = FileResponse(path.open("rb"), content_type="image/jpeg")
+        stored["Cache-Control"] = STORED_CACHE
+        return stored
+    placeholder = HttpResponse(placeholder_jpeg(placeholder_size), content_type="image/jpeg")
+    placeholder["Cache-Control"] = PLACEHOLDER_CACHE
+    return placeholder
 
 
 @require_GET
 @login_required
-def match_thumbnail(request: HttpRequest, api_id: str, match_id: str, variant: str) -> HttpResponse:
+def match_thumbnail(
+    request: HttpRequest, api_id: str, match_id: str, variant: str
+) -> HttpResponseBase:
     if variant not in MATCH_VARIANTS:
         raise Http404("No such image variant.")
     job = get_job_for_user(request.user, api_id)
@@ -51,7 +54,7 @@ def match_thumbnail(request: HttpRequest, api_id: str, match_id: str, variant: s
 
 @require_GET
 @login_required
-def source_image(request: HttpRequest, api_id: str, variant: str) -> HttpResponse:
+def source_image(request: HttpRequest, api_id: str, variant: str) -> HttpResponseBase:
     if variant not in SOURCE_VARIANTS:
         raise Http404("No such image variant.")
     job = get_job_for_user(request.user, api_id)
