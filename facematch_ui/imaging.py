@@ -279,3 +279,89 @@ def placeholder_jpeg(
             font_size=max(10, min(size) // 8),
         )
     return encode_jpeg(image, quality=quality)
+
+
+# =============================================================================
+# Triage additions (review.quality, review.exports): face crops for quality
+# cues and contact sheets. Kept apart so edits above and below do not collide.
+# =============================================================================
+
+SHEET_BACKGROUND = (255, 255, 255)
+SHEET_INK = (32, 34, 40)
+SHEET_MUTED = (90, 94, 102)
+
+
+def face_gray_array(
+    data: bytes, box: Box, *, size: tuple[int, int] = (64, 64)
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """The face in `box` exactly (no margin), grey, resized to `size`; and the image size.
+
+    The fixed `size` makes sharpness scores of large and small faces
+    comparable; the image size lets callers turn the box into pixels.
+    """
+    import numpy as np
+
+    image = load_image(data)
+    region = crop_region(image.size, box, margin=0.0, aspect=size[0] / size[1])
+    grey = image.convert("L").resize(size, Image.Resampling.BILINEAR, box=region)
+    return np.asarray(grey, dtype=np.uint8), image.size
+
+
+def _tile_image(data: bytes | None, boxes: Sequence[Box], size: tuple[int, int]) -> Image.Image:
+    """A frame with its boxes drawn, fitted and centred on a `size` canvas."""
+    try:
+        if data is None:
+            raise InvalidImage("No image.")
+        image = fit_image(draw_boxes(load_image(data), boxes), size)
+    except ImagingError:
+        image = load_image(placeholder_jpeg(size, "No image"))
+    canvas = Image.new("RGB", size, (240, 241, 244))
+    canvas.paste(image, ((size[0] - image.width) // 2, (size[1] - image.height) // 2))
+    return canvas
+
+
+def contact_sheet_png(
+    tiles: Sequence[tuple[bytes | None, Sequence[Box], str]],
+    *,
+    title: str,
+    columns: int = 4,
+    tile_size: tuple[int, int] = (320, 180),
+    gap: int = 12,
+    title_height: int = 48,
+    caption_height: int = 24,
+) -> bytes:
+    """A PNG grid of frames (image bytes or None, boxes, caption) under a title.
+
+    Size: width = gap + columns * (tile width + gap); height = title_height +
+    rows * (tile height + caption_height + gap) + gap, with at least one row
+    (which says "Nothing to show" when there are no tiles).
+    """
+    columns = max(1, columns)
+    rows = max(1, -(-len(tiles) // columns))
+    tile_w, tile_h = tile_size
+    cell_h = tile_h + caption_height + gap
+    sheet = Image.new(
+        "RGB",
+        (gap + columns * (tile_w + gap), title_height + rows * cell_h + gap),
+        SHEET_BACKGROUND,
+    )
+    draw = ImageDraw.Draw(sheet)
+    draw.text((gap, title_height / 2), title, fill=SHEET_INK, anchor="lm", font_size=20)
+    if not tiles:
+        draw.text(
+            (gap, title_height + tile_h / 2), "Nothing to show", fill=SHEET_MUTED, anchor="lm"
+        )
+    for index, (data, boxes, caption) in enumerate(tiles):
+        x = gap + (index % columns) * (tile_w + gap)
+        y = title_height + (index // columns) * cell_h
+        sheet.paste(_tile_image(data, boxes, tile_size), (x, y))
+        draw.text(
+            (x, y + tile_h + caption_height / 2),
+            caption,
+            fill=SHEET_MUTED,
+            anchor="lm",
+            font_size=14,
+        )
+    buffer = io.BytesIO()
+    sheet.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
