@@ -100,7 +100,7 @@ def create_share_link(
         job=job,
         token_prefix=token[:TOKEN_PREFIX_LENGTH],
         token_hash=_hash(token),
-        created_by=user if user is not None and user.is_authenticated else None,
+        created_by_id=user.pk if user is not None and user.is_authenticated else None,
         expires_at=timezone.now() + expires_in,
         password_hash=make_password(password) if password else "",
         frozen_query=_checked_query(frozen_query),
@@ -117,7 +117,9 @@ def resolve_share_link(token: str) -> ShareLink:
     well_formed = bool(_TOKEN_SHAPE.fullmatch(token or ""))
     prefix = token[:TOKEN_PREFIX_LENGTH] if well_formed else ""
     digest = _hash(token or "")
-    candidates = list(ShareLink.objects.filter(token_prefix=prefix).select_related("job"))
+    candidates: list[ShareLink | None] = list(
+        ShareLink.objects.filter(token_prefix=prefix).select_related("job")
+    )
     found = None
     for candidate in candidates or [None]:
         stored = candidate.token_hash if candidate is not None else _DUMMY_HASH

@@ -140,7 +140,7 @@ def stacked_histogram(job: Job, *, bins: int = 20) -> StackedHistogram:
         .values_list("bin", "verdict__value", "n")
         .order_by()
     )
-    counts = [dict.fromkeys(VERDICT_FILTERS, 0) for _ in range(bins)]
+    counts: list[dict[str, int]] = [dict.fromkeys(VERDICT_FILTERS, 0) for _ in range(bins)]
     for index, value, n in rows:
         verdict = value or "unreviewed"
         counts[min(max(int(index), 0), bins - 1)][verdict] += n

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
@@ -67,6 +68,10 @@ def _note(note: str) -> str:
     if len(note) > MAX_NOTE_LENGTH:
         raise ValueError(f"A note is at most {MAX_NOTE_LENGTH} characters.")
     return note
+
+
+def _user_id(user: User) -> Any:
+    return user.pk if user is not None else None
 
 
 def _lock_match(match: Match) -> None:
@@ -166,7 +171,13 @@ def _save(
 ) -> Verdict | None:
     """Write the verdict and its history row; None if we lost a race."""
     now = timezone.now()
-    fields = {"value": value, "note": note, "set_by": user, "set_at": now, "source": source}
+    fields = {
+        "value": value,
+        "note": note,
+        "set_by_id": _user_id(user),
+        "set_at": now,
+        "source": source,
+    }
     if current is None:
         try:
             with transaction.atomic():
@@ -188,7 +199,7 @@ def _save(
         previous_value=previous_value,
         previous_note=previous_note,
         source=source,
-        changed_by=user,
+        changed_by_id=_user_id(user),
         changed_at=now,
         version=verdict.version,
         reverts=reverts,
@@ -260,7 +271,13 @@ def apply_to_many(
             and not (only_unreviewed and row.value)
             and not (skip_individual and row.value and row.source == VerdictSource.MATCH)
         ]
-        fields = {"value": value, "note": note, "set_by": user, "set_at": now, "source": source}
+        fields = {
+            "value": value,
+            "note": note,
+            "set_by_id": _user_id(user),
+            "set_at": now,
+            "source": source,
+        }
         existing = [row.verdict_id for row in rows if row.verdict_id is not None]
         for start in range(0, len(existing), _BATCH):
             Verdict.objects.filter(pk__in=existing[start : start + _BATCH]).update(
@@ -283,7 +300,7 @@ def apply_to_many(
                     previous_value=row.value,
                     previous_note=row.note,
                     source=source,
-                    changed_by=user,
+                    changed_by_id=_user_id(user),
                     changed_at=now,
                     version=row.version + 1,
                 )
