@@ -11,26 +11,24 @@ face_recognition's standard per-frame usage):
 - A frame identical to the previous one (a still shot) reuses its faces.
 - HOG runs on the grey image (a third faster than RGB, same detections),
   upsampled once so ~40 px faces are still found.
-- Shots are cut into chunks analysed by a pool of processes (dlib holds the
-  GIL); each worker loads the models once.
+- Shots are cut into chunks shared between this process and helper
+  processes (pool.py; dlib holds the GIL), which load the models once.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from .decode import sample_frames
 from .faces import RGB, Detection, detect, embed
-from .models import models
+from .pool import run_ordered
 from .probe import probe_media
 from .thumbnails import frame_thumbnail
 from .track import Track, continue_tracks, face_patch, is_cut, tiny
@@ -41,9 +39,9 @@ CHUNK_FRAMES = 10  # most frames handed to one worker at a time
 STILL_DIFFERENCE = 2.0  # largest |difference| of tiny thumbnails for "the same frame"
 MAX_WORKERS = 4
 FULL_DETECT_EVERY = 3  # frames of a shot between full (upsampled) detections
-LARGE_FACE = 100  # px: found without upsampling
-ROI_FACES = 4.0  # side of the search window around a small tracked face, in face widths
-POOL_MIN_FRAMES = 40  # below this many sampled frames a pool costs more than it saves
+LARGE_FACE = 90  # px: HOG finds faces this large without upsampling (window: 80 px)
+ROI_FACES = 3.0  # side of the search window around a small tracked face, in face widths
+POOL_MIN_FRAMES = 16  # below this many sampled frames a pool costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +77,8 @@ def analyse_video(
     if workers is None:
         expected = count_sampled_frames(probe_media(path), config)
         workers = default_workers() if expected >= POOL_MIN_FRAMES else 1
-    yield from _run_chunks(shot_chunks(sample_frames(path, config)), options, workers)
+    chunks = shot_chunks(sample_frames(path, config))
+    yield from run_ordered(partial(analyse_chunk, options=options), chunks, workers)
 
 
 def default_workers() -> int:
@@ -194,42 +193,3 @@ def _detect_near_tracks(grey: np.ndarray, tracks: list[Track]) -> list[Detection
             if all(near.iou(other) < 0.3 for other in found):
                 found.append(near)
     return found
-
-
-def _run_chunks(
-    chunks: Iterator[list[SampledFrame]], options: Options, workers: int
-) -> Iterator[AnalysedFrame]:
-    """Analyse chunks in this process and in workers - 1 helper processes.
-
-    This process never waits for the helpers to start: a chunk goes to a
-    helper when one is free, otherwise it is analysed here. Results are
-    yielded in frame order.
-    """
-    if workers <= 1:
-        for chunk in chunks:
-            yield from analyse_chunk(chunk, options)
-        return
-    context = multiprocessing.get_context("spawn")  # no forked Django/DB state
-    pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=models)
-    pending: deque[Future[list[AnalysedFrame]] | list[AnalysedFrame]] = deque()
-    try:
-        for chunk in chunks:
-            busy = sum(isinstance(p, Future) and not p.done() for p in pending)
-            if busy < workers - 1:
-                pending.append(pool.submit(analyse_chunk, chunk, options))
-            else:
-                pending.append(analyse_chunk(chunk, options))
-            while pending and _ready(pending[0]):
-                yield from _result(pending.popleft())
-        while pending:
-            yield from _result(pending.popleft())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _ready(item: Future[list[AnalysedFrame]] | list[AnalysedFrame]) -> bool:
-    return not isinstance(item, Future) or item.done()
-
-
-def _result(item: Future[list[AnalysedFrame]] | list[AnalysedFrame]) -> list[AnalysedFrame]:
-    return item.result() if isinstance(item, Future) else item
