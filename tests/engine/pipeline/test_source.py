@@ -74,3 +74,15 @@ def test_a_decompression_bomb_is_invalid_media_before_decoding() -> None:
 def test_the_pixel_limit_is_the_callers(photos: Path) -> None:
     with pytest.raises(InvalidMedia, match="too large"):
         find_source_face((photos / "obama2.jpg").read_bytes(), max_pixels=100_000)
+
+
+@pytest.mark.slow
+def test_the_cnn_detector_finds_the_face_too(photos: Path) -> None:
+    image = Image.open(photos / "obama2.jpg")
+    image.thumbnail((300, 300))
+    hog = find_source_face(jpeg(image))
+
+    cnn = find_source_face(jpeg(image), detector="cnn")
+
+    assert cnn.box.left == pytest.approx(hog.box.left, abs=0.08)
+    assert float(np.linalg.norm(cnn.embedding - hog.embedding)) < 0.3
