@@ -3,16 +3,22 @@
 The runner of the pipeline: decode (decode.py) -> cut into shots (track.py)
 -> per shot: detect (faces.py), track, embed what is new -> thumbnails.
 
-Why it is fast (see bench/engine.py for the side-by-side figures against
-face_recognition's standard per-frame usage):
-- A face continuing a track within a shot (overlapping box, same-looking
-  patch) reuses the track's embedding, re-embedded every REEMBED_EVERY
-  frames: embeddings cost more than detection on CPU.
-- A frame identical to the previous one (a still shot) reuses its faces.
-- HOG runs on the grey image (a third faster than RGB, same detections),
-  upsampled once so ~40 px faces are still found.
-- Shots are cut into chunks shared between this process and helper
-  processes (pool.py; dlib holds the GIL), which load the models once.
+Why it is fast (bench/engine.py compares it side by side with
+face_recognition's standard usage, detect + embed every sampled frame):
+- Embedding (~100 ms a face on CPU) dominates. A face continuing a track
+  within a shot (near the position the track predicts, same size, similar
+  face patch; track.py) reuses the track's embedding, recomputed every
+  REEMBED_EVERY frames. A cut ends every track.
+- Full detection (HOG upsampled once, so ~40 px faces are found) runs on a
+  shot's first frame and every FULL_DETECT_EVERY frames. In between, HOG
+  without upsampling finds faces >= ~90 px anywhere for a quarter of the
+  cost, and small tracked faces are searched for, upsampled, in a window
+  around their predicted position. The price: a face smaller than ~90 px
+  that appears mid-shot is found up to FULL_DETECT_EVERY - 1 frames late.
+- HOG runs on the grey image (a third faster than RGB, same detections on
+  our test media); a frame identical to the previous one reuses its faces.
+- Chunks of shots are shared between this process and helper processes
+  (pool.py; dlib holds the GIL), which load the models once and stay warm.
 """
 
 from __future__ import annotations
