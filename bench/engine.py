@@ -38,26 +38,31 @@ from facematch_ui.engine.pipeline.types import Box, SamplingConfig
 from facematch_ui.lib.compose_video import GroundTruth, compose_video
 from facematch_ui.lib.sample_faces import face_photo
 
-Matches = list[list[Box]]  # per sampled frame, the boxes judged to be the person
+Matches = list[tuple[float, list[Box]]]  # per sampled frame: time, boxes of the person
 
 
 def theirs(video: Path, photo: Path, config: SamplingConfig) -> tuple[float, Matches]:
     import face_recognition
 
     known = face_recognition.face_encodings(face_recognition.load_image_file(photo))[0]
-    frames = [frame.image for frame in sample_frames(video, config)]
+    frames = [(frame.timestamp, frame.image) for frame in sample_frames(video, config)]
     started = time.perf_counter()
     found: Matches = []
-    for image in frames:
+    for timestamp, image in frames:
         locations = face_recognition.face_locations(image)
         encodings = face_recognition.face_encodings(image, locations)
         height, width = image.shape[:2]
         found.append(
-            [
-                Box(top / height, left / width, (right - left) / width, (bottom - top) / height)
-                for (top, right, bottom, left), encoding in zip(locations, encodings, strict=True)
-                if np.linalg.norm(encoding - known) <= match.MATCH_DISTANCE
-            ]
+            (
+                timestamp,
+                [
+                    Box(top / height, left / width, (right - left) / width, (bottom - top) / height)
+                    for (top, right, bottom, left), encoding in zip(
+                        locations, encodings, strict=True
+                    )
+                    if np.linalg.norm(encoding - known) <= match.MATCH_DISTANCE
+                ],
+            )
         )
     return time.perf_counter() - started, found
 
@@ -69,11 +74,14 @@ def ours(video: Path, photo: Path, config: SamplingConfig) -> tuple[float, Match
     for frame in analyse_video(video, config, thumbnails=False):
         scores = match.score(source.embedding, np.array([f.embedding for f in frame.faces]))
         found.append(
-            [
-                face.box
-                for face, similarity in zip(frame.faces, scores, strict=True)
-                if similarity >= match.DEFAULT_THRESHOLD
-            ]
+            (
+                frame.timestamp,
+                [
+                    face.box
+                    for face, similarity in zip(frame.faces, scores, strict=True)
+                    if similarity >= match.DEFAULT_THRESHOLD
+                ],
+            )
         )
     return time.perf_counter() - started, found
 
@@ -86,7 +94,8 @@ def overlaps(a: Box, b_left: float, b_top: float, b_width: float, b_height: floa
 
 def recall_precision(found: Matches, truth: GroundTruth, identity: str) -> tuple[float, float]:
     expected = hits = claimed = correct = 0
-    for boxes, frame in zip(found, truth.frames, strict=False):
+    for timestamp, boxes in found:
+        frame = truth.at(timestamp)
         targets = [face.box for face in frame.faces if face.identity == identity]
         expected += len(targets)
         hits += sum(
@@ -124,11 +133,11 @@ def main() -> None:
             line = (
                 f"{name:>16}: {frames / seconds:6.2f} frames/s ({seconds:.2f} s, {frames} frames)"
             )
-            if truth is not None and args.fps == 1.0:
+            if truth is not None:
                 recall, precision = recall_precision(found, truth, "obama")
                 line += f", recall {recall:.3f}, precision {precision:.3f}"
             else:
-                line += f", matched frames {sum(bool(boxes) for boxes in found)}"
+                line += f", matched frames {sum(bool(boxes) for _, boxes in found)}"
             print(line)
     print(f"speedup: {results['face_recognition'][0] / results['ours'][0]:.2f}")
 
