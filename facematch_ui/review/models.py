@@ -94,7 +94,10 @@ class Match(models.Model):
             models.Index(
                 fields=["job", "-similarity", "timestamp", "id"], name="match_by_similarity"
             ),
-            models.Index(fields=["job", "timestamp", "id"], name="match_by_time"),
+            # Covers the threshold filter so deep time-sorted pages scan the index only.
+            models.Index(
+                fields=["job", "timestamp", "id", "similarity"], name="match_by_time_covering"
+            ),
             # Triage: "faces at least N px" / "sharp enough" within a job.
             models.Index(fields=["job", "face_px"], name="match_by_face_px"),
             models.Index(fields=["job", "sharpness"], name="match_by_sharpness"),
