@@ -47,6 +47,29 @@ def output_size(width: int, height: int, max_width: int | None) -> tuple[int, in
     return max_width, max(1, round(height * max_width / width))
 
 
+def quarter_turns(frame: av.VideoFrame) -> int:
+    """Counterclockwise quarter turns that display the frame upright.
+
+    Phones store portrait video as landscape frames plus a display matrix.
+    """
+    return round((frame.rotation or 0) / 90) % 4
+
+
+def to_rgb(frame: av.VideoFrame, max_width: int | None) -> npt.NDArray[np.uint8]:
+    """The frame as displayed (rotation applied), at most max_width wide."""
+    turns = quarter_turns(frame)
+    sideways = turns % 2 == 1
+    shown_width, shown_height = (
+        (frame.height, frame.width) if sideways else (frame.width, frame.height)
+    )
+    width, height = output_size(shown_width, shown_height, max_width)
+    if sideways:
+        width, height = height, width
+    rgb = frame.reformat(width=width, height=height, format="rgb24")
+    image: npt.NDArray[np.uint8] = rgb.to_ndarray()  # type: ignore[assignment]
+    return np.ascontiguousarray(np.rot90(image, turns)) if turns else image
+
+
 def sample_times(start: float, end: float, frames_per_second: float) -> Iterator[float]:
     """The target timestamps start, start + 1/fps, ... strictly before end."""
     step = 1.0 / frames_per_second
@@ -99,10 +122,7 @@ def _sampled(
                 return
             if time <= target - tolerance:
                 continue  # not sampled: skip the costly RGB conversion
-            width, height = output_size(frame.width, frame.height, config.max_width)
-            rgb = frame.reformat(width=width, height=height, format="rgb24")
-            image: npt.NDArray[np.uint8] = rgb.to_ndarray()  # type: ignore[assignment]
-            yield SampledFrame(index=index, timestamp=round(time, 3), image=image)
+            yield SampledFrame(index, round(time, 3), to_rgb(frame, config.max_width))
             index += 1
             # Several targets can fall on one frame when sampling above the
             # video's own rate: move past all of them.

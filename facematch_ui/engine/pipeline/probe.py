@@ -6,7 +6,7 @@ from pathlib import Path
 
 import av
 
-from .decode import open_video
+from .decode import open_video, quarter_turns
 from .types import InvalidMedia, MediaProbe
 
 # FFmpeg opens still images as one-frame "videos"; they are not videos to us.
@@ -26,12 +26,17 @@ def probe_media(path: Path) -> MediaProbe:
         if format_name in _IMAGE_FORMATS:
             raise InvalidMedia("The file is a still image, not a video.")
         stream = container.streams.video[0]
-        if not _first_frame_decodes(container):
+        first = _first_frame(container)
+        if first is None:
             raise InvalidMedia("No frame of the video could be decoded (corrupt or truncated).")
+        # The displayed size: a portrait phone video is stored sideways.
+        width, height = first.width, first.height
+        if quarter_turns(first) % 2:
+            width, height = height, width
         return MediaProbe(
             duration_seconds=_duration(container, stream),
-            width=stream.codec_context.width or None,
-            height=stream.codec_context.height or None,
+            width=width or None,
+            height=height or None,
             format=format_name,
             has_audio=bool(container.streams.audio),
             has_video=True,
@@ -50,10 +55,10 @@ def _duration(container: av.container.InputContainer, stream: av.VideoStream) ->
     return None
 
 
-def _first_frame_decodes(container: av.container.InputContainer) -> bool:
+def _first_frame(container: av.container.InputContainer) -> av.VideoFrame | None:
     try:
-        for _frame in container.decode(video=0):
-            return True
+        for frame in container.decode(video=0):
+            return frame
     except (av.FFmpegError, OSError):
-        return False
-    return False
+        return None
+    return None

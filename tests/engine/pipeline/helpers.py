@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from pathlib import Path
 
 import av
@@ -60,3 +61,32 @@ def jpeg(image: Image.Image, **save: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", **save)
     return buffer.getvalue()
+
+
+def rotated_90(path: Path) -> Path:
+    """The same MP4 with a display matrix saying "turn 90 degrees clockwise",
+    as phones write for portrait video (patched into the track header)."""
+    data = bytearray(path.read_bytes())
+    tkhd = data.index(b"tkhd")
+    if data[tkhd + 4] != 0:
+        raise ValueError("expected a version 0 tkhd box")
+    # type, version/flags, 2 dates, track id, reserved, duration, 8 reserved,
+    # layer, group, volume, reserved: then the 3x3 matrix (16.16 / 2.30 fixed).
+    matrix = tkhd + 4 + 4 + 4 * 5 + 8 + 2 * 4
+    data[matrix : matrix + 36] = struct.pack(">9i", 0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000)
+    out = path.with_name(f"rotated-{path.name}")
+    out.write_bytes(bytes(data))
+    return out
+
+
+def left_band_video(path: Path, size: tuple[int, int] = (320, 180)) -> Path:
+    """2 s of black frames with a white band on the left quarter."""
+    with av.open(str(path), mode="w", options={"movflags": "+faststart"}) as container:
+        stream = container.add_stream("libx264", rate=5)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+        pixels = np.zeros((size[1], size[0], 3), dtype=np.uint8)
+        pixels[:, : size[0] // 4] = 255
+        for _ in range(10):
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")))
+        container.mux(stream.encode())
+    return path

@@ -8,7 +8,7 @@ from facematch_ui.engine.pipeline.analyse import count_sampled_frames
 from facematch_ui.engine.pipeline.decode import sample_frames
 from facematch_ui.engine.pipeline.probe import probe_media
 from facematch_ui.engine.pipeline.types import InvalidMedia, SamplingConfig
-from tests.engine.pipeline.helpers import counter_video, truncated
+from tests.engine.pipeline.helpers import counter_video, left_band_video, rotated_90, truncated
 
 VIDEO_FPS = 10
 
@@ -114,3 +114,15 @@ def test_a_text_file_named_mp4_is_invalid_media(tmp_path: Path) -> None:
 def test_a_non_positive_rate_is_refused(video: Path) -> None:
     with pytest.raises(ValueError, match="frames_per_second"):
         list(sample_frames(video, SamplingConfig(frames_per_second=0)))
+
+
+def test_portrait_phone_video_comes_out_upright(tmp_path: Path) -> None:
+    video = rotated_90(left_band_video(tmp_path / "band.mp4"))
+
+    frame = next(sample_frames(video, SamplingConfig(max_width=90)))
+
+    # Turned clockwise for display: the left band is now along the top.
+    assert frame.image.shape == (160, 90, 3)
+    assert frame.image[:30].mean() > 200 and frame.image[50:].mean() < 30
+    probe = probe_media(video)
+    assert (probe.width, probe.height) == (180, 320)
