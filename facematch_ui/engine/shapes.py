@@ -180,6 +180,10 @@ def face_match(request: HttpRequest, row: FaceMatch, limit: int, offset: int) ->
     body = {"face_match_id": str(row.id), **_match_common(row)}
     if row.status == JobStatus.FAILED and row.error:
         body["error"] = row.error
+    if row.status == JobStatus.PROCESSING:
+        progress = match_progress(row)
+        if progress is not None:
+            body["progress"] = progress
     if row.status == JobStatus.COMPLETED:
         results = row.results.select_related("frame").order_by("-similarity", "timestamp", "id")
         body["data"] = {
@@ -190,6 +194,24 @@ def face_match(request: HttpRequest, row: FaceMatch, limit: int, offset: int) ->
             "faces_matches": [_result(request, r) for r in results[offset : offset + limit]],
         }
     return body
+
+
+def match_progress(row: FaceMatch) -> dict[str, int] | None:
+    """`progress` of a running match, beyond the spec (its schema allows extra fields).
+
+    The frames are counted by the detection the match drives (a match on an
+    already finished detection only compares vectors, so it shows that
+    detection's full count). None until the number of frames is known.
+    """
+    job: FaceMatch | FaceDetection = row
+    if row.face_detection_id is not None:
+        detection = FaceDetection.objects.filter(pk=row.face_detection_id).first()
+        if detection is not None:
+            job = detection
+    if job.frames_total is None:
+        return None
+    total = max(job.frames_total, job.frames_done)
+    return {"frames_done": job.frames_done, "frames_total": total}
 
 
 def _result(request: HttpRequest, row: FaceMatchResult) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from .types import (
     FaceMatchResult,
     FileList,
     JobList,
+    JobProgress,
     JobStatus,
     MatchPage,
     MediaInfo,
@@ -247,6 +248,32 @@ def _source_box(data: Json, what: str, job_id: str) -> BoundingBox | None:
         return None
 
 
+def _progress(data: Json, job_id: str) -> JobProgress | None:
+    """The engine's optional `progress`; anything unreadable is no progress, not an error."""
+    value = data.get("progress")
+    if value is None:
+        return None
+    done = total = None
+    if isinstance(value, Mapping):
+        done, total = value.get("frames_done"), value.get("frames_total")
+    if not (_is_count(done) and _is_count(total)) or done > total:  # type: ignore[operator]
+        logger.warning("Ignored the progress of face match %s: %r", job_id, value)
+        return None
+    return JobProgress(frames_done=int(done), frames_total=int(total))  # type: ignore[arg-type]
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _failure(data: Json) -> str | None:
+    """The engine's optional `error` of a failed job (the hosted API sends none)."""
+    value = data.get("error")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()
+
+
 def parse_face_match(value: object) -> FaceMatchJob:
     """A FaceMatch (getFaceMatch, createFaceMatch)."""
     what = "face match"
@@ -265,6 +292,8 @@ def parse_face_match(value: object) -> FaceMatchJob:
         frame_extraction_id=_opt_str(data, "frame_extraction_id", what),
         source_box=_source_box(data, what, job_id),
         page=page,
+        progress=_progress(data, job_id) if status is JobStatus.PROCESSING else None,
+        error=_failure(data) if status is JobStatus.FAILED else None,
     )
 
 

@@ -59,6 +59,14 @@ class MatchPage:
 
 
 @dataclass(frozen=True, slots=True)
+class JobProgress:
+    """How far a running job got (`progress`, sent by the embedded engine only)."""
+
+    frames_done: int
+    frames_total: int
+
+
+@dataclass(frozen=True, slots=True)
 class FaceMatchJob:
     """A face-match job (getFaceMatch / createFaceMatch / listFaceMatch item)."""
 
@@ -71,6 +79,9 @@ class FaceMatchJob:
     source_box: BoundingBox | None = None
     match_count: int | None = None  # listFaceMatch only
     page: MatchPage | None = None  # getFaceMatch of a completed job only
+    # Beyond the spec, sent by the embedded engine; the hosted API omits them.
+    progress: JobProgress | None = None  # while processing
+    error: str | None = None  # why a failed job failed
 
 
 @dataclass(frozen=True, slots=True)
