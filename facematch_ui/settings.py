@@ -160,6 +160,8 @@ REVIEW_SYNC_INTERVAL = env_float("SYNC_INTERVAL", 2.0, minimum=0.5)
 
 # --- The embedded engine ----------------------------------------------------
 ENGINE_DETECTOR = env_choice("DETECTOR", "hog", ("hog", "cnn"))
+# Processes one analysis uses (0: up to 4, as the cores allow).
+ENGINE_WORKERS = env_int("ENGINE_WORKERS", 0, minimum=0) or None
 ENGINE_MATCH_THRESHOLD = env_float("MATCH_THRESHOLD", 0.0, minimum=0)  # 0: engine default
 ENGINE_ALLOW_REMOTE_URLS = env_bool("ALLOW_REMOTE_URLS", False)
 ENGINE_REMOTE_FETCH_MAX_BYTES = env_int("REMOTE_FETCH_MAX_BYTES", 200 * 1024**2, minimum=1)

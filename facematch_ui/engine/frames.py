@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
+
 from facematch_ui.engine import files, storage
 from facematch_ui.engine.jobstate import Job, beat, complete, fail, failure_message
 from facematch_ui.engine.models import (
@@ -78,7 +80,11 @@ def extract(extraction: FrameExtraction, *, detection: FaceDetection | None = No
             )
         else:
             stream = analyse_video(
-                path, config, detector=detection.detector, thumbnails=extraction.thumbnails
+                path,
+                config,
+                detector=detection.detector,
+                thumbnails=extraction.thumbnails,
+                workers=settings.ENGINE_WORKERS,
             )
         count, faces = _store(extraction, detection, stream, jobs, existing={})
         complete(extraction, frame_count=count, frames_done=count, frames_total=count)
@@ -100,6 +106,7 @@ def detect_on_extracted(extraction: FrameExtraction, detection: FaceDetection) -
         sampling_config(extraction),
         detector=detection.detector,
         thumbnails=False,
+        workers=settings.ENGINE_WORKERS,
     )
     count, faces = _store(extraction, detection, stream, [detection], existing=existing)
     complete(detection, face_count=faces, frames_done=count, frames_total=max(total, count))

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import importlib
 import json
 import re
-import sys
-import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,22 +10,6 @@ from typing import Any
 import numpy as np
 import pytest
 from django.test import Client
-
-from tests.engine.spec import spec, validate_response
-
-# Until the pipeline's analyse step lands, give frames.py something to import;
-# every test that runs detection replaces it with `fake_faces` below.
-try:
-    importlib.import_module("facematch_ui.engine.pipeline.analyse")
-except ImportError:  # pragma: no cover - temporary, while the pipeline is written
-    _placeholder = types.ModuleType("facematch_ui.engine.pipeline.analyse")
-
-    def _missing(*args: object, **kwargs: object) -> Any:
-        raise NotImplementedError("pipeline.analyse is not written yet")
-
-    _placeholder.analyse_video = _missing  # type: ignore[attr-defined]
-    _placeholder.count_sampled_frames = _missing  # type: ignore[attr-defined]
-    sys.modules["facematch_ui.engine.pipeline.analyse"] = _placeholder
 
 from facematch_ui.engine import frames, keys, runner
 from facematch_ui.engine.pipeline.decode import sample_frames
@@ -42,6 +23,7 @@ from facematch_ui.engine.pipeline.types import (
     SourceFace,
 )
 from tests.engine.media import solid_video
+from tests.engine.spec import spec, validate_response
 
 
 def _template_regexes() -> list[tuple[re.Pattern[str], str]]:
@@ -153,7 +135,13 @@ class FakeFaces:
     fail_at_frame: int | None = None
 
     def analyse_video(
-        self, path: Path, config: SamplingConfig, *, detector: str = "hog", thumbnails: bool = True
+        self,
+        path: Path,
+        config: SamplingConfig,
+        *,
+        detector: str = "hog",
+        thumbnails: bool = True,
+        workers: int | None = None,
     ) -> Iterator[AnalysedFrame]:
         for sampled in sample_frames(path, config):
             if self.fail_at_frame is not None and sampled.index == self.fail_at_frame:
