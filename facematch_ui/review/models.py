@@ -40,6 +40,10 @@ class Job(models.Model):
     matches_synced = models.PositiveIntegerField(default=0)
     synced_at = models.DateTimeField(null=True, blank=True)
     sync_error = models.TextField(blank=True)  # last sync problem, shown to analysts
+    # While processing, when the API reports it (the embedded engine does).
+    frames_done = models.PositiveIntegerField(null=True, blank=True)
+    frames_total = models.PositiveIntegerField(null=True, blank=True)
+    failure_message = models.TextField(blank=True)  # the API's reason for a failed job
     vanished_at = models.DateTimeField(null=True, blank=True)  # 404 upstream
     added_at = models.DateTimeField(auto_now_add=True)
     added_by = models.ForeignKey(
@@ -55,6 +59,14 @@ class Job(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def has_progress(self) -> bool:
+        return (
+            self.status == JobStatus.PROCESSING
+            and self.frames_total is not None
+            and self.frames_done is not None
+        )
 
 
 class ThumbnailState(models.TextChoices):

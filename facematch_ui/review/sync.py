@@ -63,6 +63,7 @@ def describe_error(err: FaceApiError) -> str:
 
 def _job_values(upstream: FaceMatchJob) -> dict[str, Any]:
     box = upstream.source_box
+    progress = upstream.progress
     return {
         "status": JobStatus(upstream.status.value),
         "created_at": upstream.created_at,
@@ -74,6 +75,9 @@ def _job_values(upstream: FaceMatchJob) -> dict[str, Any]:
         "source_width": box.width if box else None,
         "source_height": box.height if box else None,
         "vanished_at": None,
+        "frames_done": progress.frames_done if progress else None,
+        "frames_total": progress.frames_total if progress else None,
+        "failure_message": upstream.error or "",
     }
 
 

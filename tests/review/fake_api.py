@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,8 @@ from facematch_ui.faceapi.client import FaceApiClient
 from tests.faceapi.payloads import (
     box_payload,
     face_match_payload,
+    file_list_payload,
+    file_payload,
     job_list_item_payload,
     job_list_payload,
     result_payload,
@@ -47,8 +51,16 @@ class FakeJob:
     results: list[dict[str, Any]] = field(default_factory=list)
     file_id: str = "5b0e8a34-0000-4000-8000-00000000f11e"
     source_box: dict[str, float] = field(default_factory=lambda: box_payload(0.25, 0.35, 0.3, 0.4))
+    # The embedded engine's extras: {"frames_done": n, "frames_total": m}, a failure reason.
+    progress: dict[str, int] | None = None
+    error: str | None = None
 
     def detail(self, limit: int, offset: int) -> dict[str, Any]:
+        extras: dict[str, Any] = {}
+        if self.progress is not None:
+            extras["progress"] = self.progress
+        if self.error is not None:
+            extras["error"] = self.error
         return face_match_payload(
             self.id,
             self.status,
@@ -60,6 +72,7 @@ class FakeJob:
             file_id=self.file_id,
             face_detection_id="5b0e8a34-0000-4000-8000-0000000000fd",
             frame_extraction_id="5b0e8a34-0000-4000-8000-0000000000fe",
+            **extras,
         )
 
     def list_item(self) -> dict[str, Any]:
@@ -95,6 +108,16 @@ class FakeFaceApi:
         self.images: dict[str, bytes] = {}  # URL -> body
         self.failures: dict[str, tuple[int, str]] = {}  # job id -> (status, error)
         self.requests: list[httpx.Request] = []
+        self.files: dict[str, dict[str, Any]] = {}  # id -> File payload
+        self.uploads: dict[str, bytes] = {}  # file id -> uploaded bytes
+        self.created: list[dict[str, Any]] = []  # createFaceMatch bodies
+        # One-off answers by "METHOD /path" (e.g. "POST /files": (415, "not a video")).
+        self.refusals: dict[str, tuple[int, str]] = {}
+
+    def add_file(self, filename: str = "lobby-camera.mp4", **extra: Any) -> dict[str, Any]:
+        payload = file_payload(filename=filename, **extra)
+        self.files[payload["id"]] = payload
+        return payload
 
     def add_job(self, job_id: str, status: str = "completed", results: int = 0) -> FakeJob:
         job = FakeJob(job_id, status, make_results(results))
@@ -126,8 +149,15 @@ class FakeFaceApi:
                 return httpx.Response(404, text="no such thumbnail")
             return httpx.Response(200, content=body, headers={"Content-Type": "image/jpeg"})
         path = request.url.path.removeprefix("/v1")
+        refusal = self.refusals.get(f"{request.method} {path}")
+        if refusal is not None:
+            return self._json(refusal[0], {"error": refusal[1]})
         limit = int(request.url.params.get("limit", 100))
         offset = int(request.url.params.get("offset", 0))
+        if path == "/files":
+            return self._files(request, limit, offset)
+        if path == "/face-match" and request.method == "POST":
+            return self._create(request)
         if path == "/face-match":
             status = request.url.params.get("status")
             jobs = [j for j in self.jobs.values() if status in (None, j.status)]
@@ -146,6 +176,28 @@ class FakeFaceApi:
         if job is None:
             return self._json(404, {"error": f"Face match {job_id} not found"})
         return self._json(200, job.detail(limit, offset))
+
+    def _files(self, request: httpx.Request, limit: int, offset: int) -> httpx.Response:
+        if request.method == "GET":
+            files = list(self.files.values())
+            page = files[offset : offset + limit]
+            return self._json(200, file_list_payload(page, limit=limit, offset=offset))
+        content = request.read()
+        name = re.search(rb'filename="([^"]*)"', content)
+        body = content.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n--", 1)[0]
+        uploaded = self.add_file(name.group(1).decode() if name else "upload", bytes=len(body))
+        self.uploads[uploaded["id"]] = body
+        return self._json(200, uploaded)
+
+    def _create(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.read())
+        self.created.append(body)
+        file_id = body["target_video_url"].removeprefix("cloudglue://files/")
+        if file_id not in self.files:
+            return self._json(404, {"error": f"File {file_id} not found"})
+        job = FakeJob(str(uuid.uuid4()), "pending", file_id=file_id)
+        self.jobs[job.id] = job
+        return self._json(200, job.detail(100, 0))
 
     @staticmethod
     def _json(status_code: int, body: object) -> httpx.Response:
