@@ -20,6 +20,7 @@ crosses a network, so no key is needed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from functools import cache
@@ -105,10 +106,9 @@ def _read_content(response: HttpResponseBase) -> bytes:
 
 def _close_resources(response: HttpResponseBase) -> None:
     # What HttpResponseBase.close() does, minus the request_finished signal.
-    for closer in response._resource_closers:
-        try:
+    closers = response._resource_closers  # type: ignore[attr-defined]
+    for closer in closers:
+        with contextlib.suppress(Exception):  # best effort, as in Django
             closer()
-        except Exception:  # noqa: S110 - closing is best effort, as in Django
-            pass
-    response._resource_closers.clear()
+    closers.clear()
     response.closed = True

@@ -95,7 +95,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     web = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
+        [
+            sys.executable,
+            "manage.py",
+            "runserver",
+            "--noreload",
+            "--nothreading",
+            f"127.0.0.1:{port}",
+        ],
         env=env,
         cwd=ROOT,
     )
@@ -141,7 +148,10 @@ def _create_job_through_the_api(server: RunningServer, video: Path) -> str:
         photo = base64.b64encode(face_photo("obama2.jpg").read_bytes()).decode()
         created = api.post(
             "/face-match",
-            json={"source_image": {"base64_image": photo}, "target_video_url": upload.json()["uri"]},
+            json={
+                "source_image": {"base64_image": photo},
+                "target_video_url": upload.json()["uri"],
+            },
         )
         assert created.status_code == 200, created.text
         return str(created.json()["face_match_id"])

@@ -140,4 +140,6 @@ def _existing_demo_job(job_file: Path) -> Job | None:
 
 def _start_worker() -> subprocess.Popen[bytes]:
     manage = Path(settings.BASE_DIR) / "manage.py"
-    return subprocess.Popen([sys.executable, str(manage), "db_worker", "--interval", "0.5", "--no-startup-delay"])
+    return subprocess.Popen(
+        [sys.executable, str(manage), "db_worker", "--interval", "0.5", "--no-startup-delay"]
+    )
