@@ -1,20 +1,34 @@
-"""Forms that validate the dashboard's query strings.
+"""Forms of the dashboard: its query strings, and the "New face match" form.
 
 Query parameters come from URLs people copy and edit by hand, so a bad value
 never fails the page: each field falls back to its default (listed in
-`GalleryQuery`) and the page renders. Only the "open by id" form reports an
-error, because there the analyst typed the value on purpose.
+`GalleryQuery`) and the page renders. The "open by id" and "new face match"
+forms report errors, because there the analyst typed the values on purpose.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Literal
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
+from facematch_ui import imaging
+from facematch_ui.faceapi.types import UploadedFile
 from facematch_ui.review.models import JobStatus
+from facematch_ui.review.new_match import (
+    DEFAULT_FPS,
+    MAX_FPS,
+    MIN_FPS,
+    NewMatchRequest,
+    VideoUpload,
+)
 
 Sort = Literal["similarity", "time"]
 PAGE_SIZES = (25, 50, 100)
@@ -112,3 +126,128 @@ class OpenJobForm(forms.Form):
                 "3f2b8c1e-7d4a-4c55-9a0e-1b2c3d4e5f60.",
                 params={"value": raw[:64]},
             ) from None
+
+
+# --- New face match ---------------------------------------------------------------
+
+MAX_PHOTO_BYTES = 25 * 1024**2
+FILE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+FILES_NOT_KEPT = "Choose the files again: a browser cannot keep them after the form is sent."
+
+
+def video_label(video: UploadedFile) -> str:
+    """ "lobby.mp4 · 0:42 · 2024-05-01 12:00", for the "already uploaded" list."""
+    parts = [video.filename or video.id]
+    duration = video.media_info.duration_seconds if video.media_info else None
+    if duration is not None:
+        minutes, seconds = divmod(round(duration), 60)
+        hours, minutes = divmod(minutes, 60)
+        parts.append(
+            f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+        )
+    if video.created_at is not None:
+        parts.append(timezone.localtime(video.created_at).strftime("%Y-%m-%d %H:%M"))
+    return " · ".join(parts)
+
+
+class NewMatchForm(forms.Form):
+    video = forms.FileField(
+        label="Upload a video",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "video/*"}),
+    )
+    file_id = forms.CharField(
+        label="Pick one already uploaded",
+        required=False,
+        widget=forms.Select(choices=[("", "—")]),
+    )
+    photo = forms.FileField(
+        label="Photo of the face",
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        error_messages={"required": "Choose a photo of the face to look for."},
+    )
+    frames_per_second = forms.FloatField(
+        label="Frames per second to analyse",
+        required=False,
+        min_value=MIN_FPS,
+        max_value=MAX_FPS,
+        initial=DEFAULT_FPS,
+        widget=forms.NumberInput(attrs={"step": "0.1"}),
+        help_text=(
+            "More frames catch brief appearances but take longer. 0.1 to 10; 1 suits most videos."
+        ),
+    )
+
+    def set_videos(self, videos: list[UploadedFile]) -> None:
+        """Offer `videos` in the "already uploaded" list."""
+        choices = [("", "— Choose a video —"), *((v.id, video_label(v)) for v in videos)]
+        self.fields["file_id"].widget.choices = choices  # type: ignore[attr-defined]
+
+    def clean_video(self) -> DjangoUploadedFile | None:
+        video = self.cleaned_data.get("video")
+        if video and video.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                "The video is %(size)s; the limit is %(limit)s.",
+                params={
+                    "size": filesizeformat(video.size),
+                    "limit": filesizeformat(settings.MAX_UPLOAD_BYTES),
+                },
+            )
+        return video or None
+
+    def clean_file_id(self) -> str:
+        file_id = self.cleaned_data.get("file_id", "").strip()
+        if file_id and not FILE_ID_PATTERN.match(file_id):
+            raise forms.ValidationError("That is not the id of an uploaded video.")
+        return file_id
+
+    def clean_photo(self) -> bytes:
+        photo = self.cleaned_data["photo"]
+        if photo.size > MAX_PHOTO_BYTES:
+            raise forms.ValidationError(
+                "The photo is %(size)s; the limit is %(limit)s.",
+                params={
+                    "size": filesizeformat(photo.size),
+                    "limit": filesizeformat(MAX_PHOTO_BYTES),
+                },
+            )
+        data = photo.read()
+        try:
+            imaging.image_size(data, max_pixels=settings.ENGINE_MAX_IMAGE_PIXELS)
+        except imaging.ImagingError as err:
+            raise forms.ValidationError(str(err)) from err
+        return data
+
+    def clean_frames_per_second(self) -> float:
+        value = self.cleaned_data.get("frames_per_second")
+        return DEFAULT_FPS if value is None else value
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        video, file_id = cleaned.get("video"), cleaned.get("file_id")
+        if "video" in self.errors or "file_id" in self.errors:
+            return cleaned
+        if video and file_id:
+            self.add_error("video", "Upload a new video or pick an uploaded one, not both.")
+        elif not video and not file_id:
+            self.add_error("video", "Choose a video: upload one, or pick one already uploaded.")
+        return cleaned
+
+    def match_request(self) -> NewMatchRequest:
+        """The valid form as what start_face_match takes; the video is streamed, not read."""
+        data = self.cleaned_data
+        video = data["video"]
+        upload = None
+        if video is not None:
+            video.seek(0)
+            upload = VideoUpload(
+                name=video.name,
+                content=video.file,
+                content_type=video.content_type or "application/octet-stream",
+            )
+        return NewMatchRequest(
+            photo=data["photo"],
+            frames_per_second=data["frames_per_second"],
+            video=upload,
+            file_id=data["file_id"] or None,
+        )

@@ -24,6 +24,8 @@ from facematch_ui.review.tasks import request_sync
 
 # The API takes a JPEG; larger photos only slow detection down.
 SOURCE_PHOTO_MAX_SIZE = (1600, 1600)
+# Sampling rates offered to analysts (frames per second).
+MIN_FPS, MAX_FPS, DEFAULT_FPS = 0.1, 10.0, 1.0
 
 
 @dataclass(frozen=True, slots=True)

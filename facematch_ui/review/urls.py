@@ -5,6 +5,7 @@ from facematch_ui.review import thumbnail_views, views
 app_name = "review"
 urlpatterns = [
     path("", views.job_list, name="job_list"),
+    path("new/", views.new_match, name="new_match"),
     path("open/", views.open_job, name="open_job"),
     path("refresh/", views.refresh_jobs, name="refresh_jobs"),
     path("jobs/<str:api_id>/", views.job_detail, name="job_detail"),

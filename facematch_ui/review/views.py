@@ -1,4 +1,4 @@
-"""The dashboard's pages: the jobs list and the job page.
+"""The dashboard's pages: the jobs list, the job page and "New face match".
 
 One view per page. htmx requests get a partial of the same template
 (django-template-partials), chosen by what the request targets.
@@ -16,22 +16,27 @@ from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from facematch_ui.faceapi.errors import FaceApiError, NotFound
+from facematch_ui import imaging
+from facematch_ui.faceapi.errors import FaceApiError, InvalidRequest, NotFound
+from facematch_ui.faceapi.types import UploadedFile
 from facematch_ui.review import sync, tasks
 from facematch_ui.review.access import get_job_for_user
 from facematch_ui.review.forms import (
+    FILES_NOT_KEPT,
     PAGE_SIZES,
     SORT_CHOICES,
     GalleryQueryForm,
     JobFilterForm,
+    NewMatchForm,
     OpenJobForm,
 )
 from facematch_ui.review.models import Job, JobStatus
+from facematch_ui.review.new_match import start_face_match, uploaded_videos
 from facematch_ui.review.queries import gallery_page
 from facematch_ui.review.similarity import cached_similarity_counts
 
@@ -178,4 +183,47 @@ def job_status(request: HtmxHttpRequest, api_id: str) -> HttpResponse:
     if job.is_final or job.vanished_at is not None:
         stop = HttpResponseStopPolling(response.content)
         return trigger_client_event(stop, JOB_FINAL_EVENT, {"status": job.status})
+    return response
+
+
+def _uploaded_videos() -> tuple[list[UploadedFile], str]:
+    """The videos to offer, or none and why (the upload option works regardless)."""
+    try:
+        return uploaded_videos(), ""
+    except FaceApiError as err:
+        return [], f"Could not list the videos already uploaded: {err}"
+
+
+def _render_new_match(request: HtmxHttpRequest, form: NewMatchForm, status: int) -> HttpResponse:
+    videos, videos_error = _uploaded_videos()
+    form.set_videos(videos)
+    context = {
+        "form": form,
+        "videos_error": videos_error,
+        "files_not_kept": FILES_NOT_KEPT if form.is_bound else "",
+    }
+    return render(request, "review/new_match.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def new_match(request: HtmxHttpRequest) -> HttpResponse:
+    """Upload (or pick) a video and a face photo; start the job and go to its page."""
+    if request.method == "GET":
+        return _render_new_match(request, NewMatchForm(), 200)
+    form = NewMatchForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_new_match(request, form, 400)
+    try:
+        job = start_face_match(form.match_request(), user=request.user)
+    except imaging.ImagingError as err:  # read past the header: damaged or truncated
+        form.add_error("photo", str(err))
+        return _render_new_match(request, form, 400)
+    except FaceApiError as err:
+        refused = isinstance(err, InvalidRequest | NotFound)
+        what = "refused the request" if refused else "could not be reached or failed"
+        form.add_error(None, f"The face API {what}: {err}")
+        return _render_new_match(request, form, 400 if refused else 502)
+    response = redirect("review:job_detail", api_id=job.api_id)
+    response.status_code = 303  # see the new job's page, whatever the method was
     return response
