@@ -49,4 +49,16 @@
       form.setAttribute("aria-busy", "true");
     }, 0);
   });
+  // Back from the job page (the back/forward cache): the form is usable again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-new-match][aria-busy]").forEach(function (form) {
+      var button = form.querySelector("button[type=submit]");
+      form.removeAttribute("aria-busy");
+      if (button) {
+        button.disabled = false;
+        button.textContent = "Start face match";
+      }
+    });
+  });
 })();
