@@ -185,3 +185,53 @@ def test_the_dashboard_follows_a_real_job_to_its_matches(
     image = browser.get(thumbnails[0])
     assert image.headers["content-type"] == "image/jpeg"
     assert image.content[:2] == b"\xff\xd8"
+
+
+def _csrf_token(html: str) -> str:
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token, "the form has a CSRF token"
+    return token.group(1)
+
+
+def test_a_face_match_started_on_the_new_page_runs_to_its_matches(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    video = tmp_path / "lobby.mp4"
+    compose_video(video, shots=SHOTS, fps=10)
+    browser = _logged_in(server)
+    form = browser.get("/new/")
+    assert form.status_code == 200 and 'name="video"' in form.text
+
+    with video.open("rb") as clip, face_photo("obama2.jpg").open("rb") as photo:
+        started = browser.post(
+            "/new/",
+            data={"csrfmiddlewaretoken": _csrf_token(form.text), "frames_per_second": "1"},
+            files={
+                "video": ("lobby.mp4", clip, "video/mp4"),
+                "photo": ("me.jpg", photo, "image/jpeg"),
+            },
+            headers={"Referer": server.url + "/new/"},
+            follow_redirects=False,
+        )
+    assert started.status_code == 303, started.text
+    job_page = started.headers["location"]
+    job_id = job_page.rstrip("/").rsplit("/", 1)[-1]
+    assert job_page == f"/jobs/{job_id}/"
+    page = browser.get(job_page)
+    assert f'hx-get="/jobs/{job_id}/status/" hx-trigger="every 2s"' in page.text
+    assert browser.get(f"/jobs/{job_id}/source/full.jpg").content[:2] == b"\xff\xd8"
+
+    deadline = time.monotonic() + 180
+    status = browser.get(f"/jobs/{job_id}/status/", headers={"HX-Request": "true"})
+    while status.status_code != 286 and time.monotonic() < deadline:
+        time.sleep(1)
+        status = browser.get(f"/jobs/{job_id}/status/", headers={"HX-Request": "true"})
+    assert status.status_code == 286 and "Completed" in status.text
+
+    page = browser.get(job_page)
+    thumbnails = re.findall(rf'src="(/jobs/{job_id}/matches/[^"]+/frame\.jpg)"', page.text)
+    assert len(thumbnails) == 3  # Obama in the first 3 of 7 sampled seconds
+
+    # The uploaded video is now offered for the next face match.
+    again = browser.get("/new/")
+    assert ">lobby.mp4 · 0:07 · " in again.text
