@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import BinaryIO
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from facematch_ui import imaging
 from facematch_ui.faceapi import FaceApiClient
@@ -31,7 +31,7 @@ MIN_FPS, MAX_FPS, DEFAULT_FPS = 0.1, 10.0, 1.0
 @dataclass(frozen=True, slots=True)
 class VideoUpload:
     name: str
-    content: IO[bytes]
+    content: BinaryIO  # streamed to the API, never read whole here
     content_type: str
 
 
@@ -44,7 +44,10 @@ class NewMatchRequest:
 
 
 def start_face_match(
-    new: NewMatchRequest, *, user: AbstractBaseUser | None, client: FaceApiClient | None = None
+    new: NewMatchRequest,
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    client: FaceApiClient | None = None,
 ) -> Job:
     """Upload the video if needed, create the job, cache it, schedule syncs."""
     photo_jpeg = imaging.fit_jpeg(new.photo, SOURCE_PHOTO_MAX_SIZE)
