@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import tempfile
 import threading
 from functools import cache
+from typing import IO
 from urllib.parse import unquote
 
 import httpx
@@ -34,6 +36,8 @@ from django.http import HttpResponseBase
 
 from facematch_ui.engine.http import INTERNAL_ENVIRON_KEY
 
+SPOOL_MAX_MEMORY = 5 * 1024**2
+
 
 class InProcessTransport(httpx.BaseTransport):
     def __init__(self) -> None:
@@ -41,12 +45,15 @@ class InProcessTransport(httpx.BaseTransport):
         self._owner_thread = threading.get_ident()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        django_request = WSGIRequest(_environ_for(request))
-        response = self._handler.get_response(django_request)
+        environ = _environ_for(request)
         try:
-            content = _read_content(response)
+            response = self._handler.get_response(WSGIRequest(environ))
+            try:
+                content = _read_content(response)
+            finally:
+                _close_resources(response)
         finally:
-            _close_resources(response)
+            environ["wsgi.input"].close()  # type: ignore[attr-defined]
             # Pool threads (concurrent page fetches) each opened their own
             # connection; no request_finished will close it, so do it here.
             # The owner thread's connection belongs to the caller: leave it.
@@ -66,7 +73,7 @@ def _shared_handler() -> BaseHandler:
 
 
 def _environ_for(request: httpx.Request) -> dict[str, object]:
-    body = request.read()
+    body, length = _spooled_body(request)
     url = request.url
     environ: dict[str, object] = {
         "REQUEST_METHOD": request.method,
@@ -79,12 +86,12 @@ def _environ_for(request: httpx.Request) -> dict[str, object]:
         "REMOTE_ADDR": "127.0.0.1",
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": url.scheme,
-        "wsgi.input": io.BytesIO(body),
+        "wsgi.input": body,
         "wsgi.errors": io.StringIO(),
         "wsgi.multithread": True,
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
-        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_LENGTH": str(length),
         INTERNAL_ENVIRON_KEY: True,
     }
     for name, value in request.headers.multi_items():
@@ -96,6 +103,22 @@ def _environ_for(request: httpx.Request) -> dict[str, object]:
         else:
             environ["HTTP_" + key] = value
     return environ
+
+
+def _spooled_body(request: httpx.Request) -> tuple[IO[bytes], int]:
+    """The request body and its size, spooled to disk past a few MB (videos)."""
+    # Closed by handle_request once the engine has answered.
+    body: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+        max_size=SPOOL_MAX_MEMORY
+    )
+    if isinstance(request.stream, httpx.SyncByteStream):
+        for chunk in request.stream:
+            body.write(chunk)
+    else:
+        body.write(request.read())
+    length = body.tell()
+    body.seek(0)
+    return body, length
 
 
 def _read_content(response: HttpResponseBase) -> bytes:

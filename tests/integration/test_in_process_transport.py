@@ -99,4 +99,18 @@ def test_requests_are_marked_internal_and_keep_method_body_and_headers() -> None
     assert environ["QUERY_STRING"] == "limit=5"
     assert environ["CONTENT_TYPE"] == "application/json"
     assert environ["HTTP_X_TRACE"] == "abc"
+    assert environ["CONTENT_LENGTH"] == "7"
     assert environ["wsgi.input"].read() == b'{"a":1}'  # type: ignore[attr-defined]
+
+
+def test_a_streamed_upload_is_spooled_not_joined_in_memory() -> None:
+    from facematch_ui.engine.transport import SPOOL_MAX_MEMORY, _environ_for
+
+    chunks = [b"x" * 1024**2 for _ in range(8)]  # 8 MB, past the spool limit
+    request = httpx.Request("POST", "http://localhost/v1/files", content=iter(chunks))
+    environ = _environ_for(request)
+
+    body = environ["wsgi.input"]
+    assert environ["CONTENT_LENGTH"] == str(8 * 1024**2)
+    assert body._rolled  # type: ignore[attr-defined]  # moved to a temporary file
+    assert len(body.read()) == 8 * 1024**2 > SPOOL_MAX_MEMORY  # type: ignore[attr-defined]
