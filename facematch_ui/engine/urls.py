@@ -13,6 +13,8 @@ urlpatterns = [
         method_router(get=files.get_file, put=files.update_file, delete=files.delete_file),
         name="file",
     ),
+    # Extension (not in the spec): the stored video's bytes, with Range support.
+    path("files/<str:file_id>/content", files.file_content, name="file_content"),
     path(
         "files/<str:file_id>/frames",
         method_router(post=frames.create_extraction, get=frames.list_extractions),

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from facematch_ui.review import thumbnail_views, views
+from facematch_ui.review import (
+    detail_views,
+    export_views,
+    share_views,
+    thumbnail_views,
+    views,
+)
 
 app_name = "review"
 urlpatterns = [
@@ -20,4 +26,35 @@ urlpatterns = [
         thumbnail_views.source_image,
         name="source_image",
     ),
+    # A match's detail, its verdict form and the job's video.
+    path(
+        "jobs/<str:api_id>/matches/<str:match_id>/",
+        detail_views.match_detail,
+        name="match_detail",
+    ),
+    path(
+        "jobs/<str:api_id>/matches/<str:match_id>/verdict/",
+        detail_views.match_verdict,
+        name="match_verdict",
+    ),
+    path("jobs/<str:api_id>/video/", detail_views.match_video, name="match_video"),
+    # Exports (signed-in analysts only).
+    path("jobs/<str:api_id>/export.<str:fmt>", export_views.export, name="export"),
+    # Share links: the analysts' side ...
+    path("jobs/<str:api_id>/shares/", share_views.share_links, name="share_links"),
+    path(
+        "jobs/<str:api_id>/shares/<int:link_id>/revoke/",
+        share_views.share_revoke,
+        name="share_revoke",
+    ),
+    # ... and the visitors' read-only pages.
+    path("s/<str:token>/", share_views.shared_job, name="shared_job"),
+    path("s/<str:token>/matches/<str:match_id>/", share_views.shared_match, name="shared_match"),
+    path(
+        "s/<str:token>/matches/<str:match_id>/<str:variant>.jpg",
+        share_views.shared_thumbnail,
+        name="shared_thumbnail",
+    ),
+    path("s/<str:token>/source/<str:variant>.jpg", share_views.shared_source, name="shared_source"),
+    path("s/<str:token>/video/", share_views.shared_video, name="shared_video"),
 ]
