@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate demo serve worker test test-fast lint bench clean
+.PHONY: install migrate demo serve serve-prod worker test test-sqlite test-postgres test-fast lint bench bench-load clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "facematch needs Python 3.11 or newer on PATH"; exit 1; }
@@ -33,9 +33,29 @@ serve: migrate
 worker: migrate
 	$(PY) manage.py db_worker
 
-## The whole suite, slow engine and browser tests included.
-test: install
+## Production serving (set FACEMATCH_ENV=production, FACEMATCH_SECRET_KEY, ...; see README).
+serve-prod: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn facematch_ui.wsgi -w 2 -k gthread --threads 4 -b 0.0.0.0:$(PORT)
+
+## The whole suite, slow engine and browser tests included: on SQLite, then
+## again on PostgreSQL when FACEMATCH_TEST_POSTGRES_URL names a server.
+test: test-sqlite test-postgres
+
+test-sqlite: install
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+test-postgres: install
+	@if [ -n "$$FACEMATCH_TEST_POSTGRES_URL" ]; then \
+		echo "PostgreSQL pass on $$FACEMATCH_TEST_POSTGRES_URL"; \
+		FACEMATCH_TEST_DATABASE=postgres $(PY) -m pytest -n 2 --dist loadgroup; \
+	elif [ -n "$$FACEMATCH_REQUIRE_ALL_TESTS" ] && [ "$$FACEMATCH_REQUIRE_ALL_TESTS" != 0 ]; then \
+		echo "FACEMATCH_TEST_POSTGRES_URL is unset but FACEMATCH_REQUIRE_ALL_TESTS needs the PostgreSQL pass"; \
+		exit 1; \
+	else \
+		echo "note: FACEMATCH_TEST_POSTGRES_URL is unset: the PostgreSQL pass is skipped"; \
+	fi
 
 test-fast: install
 	$(PY) -m pytest -n 2 -m "not slow and not browser"
@@ -49,6 +69,10 @@ bench: install
 	$(PY) bench/gallery.py
 	$(PY) bench/sync.py
 	$(PY) bench/engine.py
+
+## gunicorn on PostgreSQL under wrk (needs a local PostgreSQL; installs wrk).
+bench-load: install
+	bash bench/load.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

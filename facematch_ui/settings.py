@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from facematch_ui.lib.env import (
     database_from_url,
     env_bool,
@@ -31,10 +33,54 @@ REVIEW_THUMBNAIL_DIR = DATA_DIR / "review-thumbnails"  # the dashboard's cache
 MEDIA_URL = "/media/"
 
 # --- Core -------------------------------------------------------------------
+# development: a fresh clone runs with no configuration (`make demo`, `make
+# test`). production: no generated secrets, secure cookies, HTTPS, HSTS,
+# collected static files.
+ENVIRONMENT = env_choice("ENV", "development", ("development", "production"))
+PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_optional_str("SECRET_KEY") or persistent_secret(DATA_DIR / "secret_key")
+_secret_key = env_optional_str("SECRET_KEY")
+if _secret_key is None and PRODUCTION:
+    # A key generated on one machine would differ on the next: sessions and
+    # share links would break at random behind a load balancer.
+    raise ImproperlyConfigured(
+        "FACEMATCH_SECRET_KEY must be set when FACEMATCH_ENV=production "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+SECRET_KEY = _secret_key or persistent_secret(DATA_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# --- HTTP hardening ---------------------------------------------------------
+# On in production; each can be turned off, e.g. SSL_REDIRECT=0 when the
+# proxy in front already redirects.
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", PRODUCTION)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", PRODUCTION)
+# Opt-in: only behind a proxy that sets X-Forwarded-Proto itself (and strips
+# the client's), or any client could claim HTTPS.
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Our own origin only and no inline script, in every environment so tests
+# meet the policy browsers enforce. `style-src-attr 'unsafe-inline'`: the
+# face boxes over thumbnails are positioned by style="top:…%" attributes
+# computed from each match's data (no script runs from a style attribute).
+# FACEMATCH_CSP replaces the whole policy, e.g. to drop that once the
+# templates position boxes another way; an empty value sends none.
+CONTENT_SECURITY_POLICY = env_str(
+    "CSP",
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "style-src 'self'; style-src-attr 'unsafe-inline'; script-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "facematch_ui.lib.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -118,11 +165,19 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+# Development serves static/ as it is, no collectstatic step. Production
+# serves `manage.py collectstatic` output: hashed names, compressed, cached
+# for a year by browsers (whitenoise).
+STATIC_STORAGE = (
+    "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    if PRODUCTION
+    else "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": STATIC_STORAGE},
 }
-WHITENOISE_USE_FINDERS = True  # serve static/ without a collectstatic step
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Uploads: stream large files to disk, cap the size.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)
@@ -152,7 +207,11 @@ FACE_API_MAX_RETRIES = env_int("API_MAX_RETRIES", 4, minimum=0)
 FACE_API_RETRY_BUDGET = env_float("API_RETRY_BUDGET", 60.0, minimum=0)
 FACE_API_CONCURRENCY = env_int("API_CONCURRENCY", 16, minimum=1)
 # Base URL the in-process transport uses; the host never touches the network.
-FACE_API_EMBEDDED_URL = "http://localhost/v1"
+# https, so SECURE_SSL_REDIRECT does not bounce these requests; the host must
+# pass ALLOWED_HOSTS like any request through the middleware.
+FACE_API_EMBEDDED_URL = "https://localhost/v1"
+if "localhost" not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append("localhost")
 FACE_API_EMBEDDED_TRANSPORT = "facematch_ui.engine.transport.InProcessTransport"
 # Import path of an httpx transport class used instead (tests, special setups).
 FACE_API_TRANSPORT = env_optional_str("API_TRANSPORT")

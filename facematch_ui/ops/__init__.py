@@ -1,0 +1,1 @@
+"""Operations endpoints: what a load balancer or an operator probes."""

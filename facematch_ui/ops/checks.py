@@ -1,0 +1,50 @@
+"""Health checks: can this process serve the dashboard right now?
+
+Each check returns a Check; `ok=False` carries a reason an operator can act
+on. Reasons never include credentials: the face API's errors are phrased by
+the client, which never puts the bearer token in a message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import DatabaseError, connection
+
+from facematch_ui.faceapi.errors import FaceApiError
+from facematch_ui.review.api import face_api_client
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as err:
+        logger.warning("Health check: database unavailable: %s", err)
+        return Check("database", False, f"The database does not answer ({type(err).__name__}).")
+    return Check("database", True, "ok")
+
+
+def face_api() -> Check:
+    """One cheap authenticated call: listing a single job."""
+    try:
+        with face_api_client() as api:
+            api.list_face_matches(limit=1)
+    except FaceApiError as err:
+        return Check("face_api", False, str(err))
+    return Check("face_api", True, "ok")
+
+
+def run_all() -> list[Check]:
+    return [database(), face_api()]
