@@ -33,6 +33,16 @@ from facematch_ui.review.new_match import (
 Sort = Literal["similarity", "time"]
 PAGE_SIZES = (25, 50, 100)
 SORT_CHOICES = [("similarity", "Similarity (highest first)"), ("time", "Time in video")]
+# "" shows every match; the others are review.verdict_queries.VERDICT_FILTERS.
+VERDICT_CHOICES = [
+    ("", "All verdicts"),
+    ("unreviewed", "Not reviewed"),
+    ("confirmed", "Confirmed"),
+    ("rejected", "Rejected"),
+    ("unsure", "Unsure"),
+]
+MAX_FACE_PX = 10_000
+MAX_SHARPNESS = 1_000_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +53,37 @@ class GalleryQuery:
     sort: Sort = "similarity"
     page: int = 1
     page_size: int = 50
+    verdict: str = ""  # "" = every match
+    min_face_px: int | None = None
+    min_sharpness: float | None = None
 
     @property
     def threshold_text(self) -> str:
         return _format_threshold(self.threshold)
 
+    @property
+    def has_quality_filter(self) -> bool:
+        return self.min_face_px is not None or self.min_sharpness is not None
+
     def params(self, **changes: object) -> dict[str, object]:
-        """Query parameters of this state with `changes` applied (for links)."""
+        """Query parameters of this state with `changes` applied (for links).
+
+        Filters left at "any" are omitted, so everyday URLs stay short.
+        """
         values: dict[str, object] = {
             "threshold": _format_threshold(self.threshold),
             "sort": self.sort,
             "page": self.page,
             "page_size": self.page_size,
         }
+        if self.verdict:
+            values["verdict"] = self.verdict
+        if self.min_face_px is not None:
+            values["min_face_px"] = self.min_face_px
+        if self.min_sharpness is not None:
+            values["min_sharpness"] = _format_threshold(self.min_sharpness)
         values.update(changes)
-        return values
+        return {key: value for key, value in values.items() if value not in (None, "")}
 
 
 def _format_threshold(value: float) -> str:
@@ -75,6 +101,9 @@ class GalleryQueryForm(forms.Form):
     page_size = forms.TypedChoiceField(
         choices=[(n, str(n)) for n in PAGE_SIZES], coerce=int, required=False
     )
+    verdict = forms.ChoiceField(choices=VERDICT_CHOICES, required=False)
+    min_face_px = forms.IntegerField(min_value=0, max_value=MAX_FACE_PX, required=False)
+    min_sharpness = forms.FloatField(min_value=0, max_value=MAX_SHARPNESS, required=False)
 
     def query(self) -> GalleryQuery:
         """The valid values, each invalid or missing one replaced by its default."""
@@ -91,6 +120,9 @@ class GalleryQueryForm(forms.Form):
             sort=value("sort", defaults.sort),  # type: ignore[arg-type]
             page=int(value("page", defaults.page)),  # type: ignore[call-overload]
             page_size=int(value("page_size", defaults.page_size)),  # type: ignore[call-overload]
+            verdict=str(value("verdict", defaults.verdict)),
+            min_face_px=value("min_face_px", None),  # type: ignore[arg-type]
+            min_sharpness=value("min_sharpness", None),  # type: ignore[arg-type]
         )
 
 

@@ -1,22 +1,33 @@
-"""Read-side queries of the gallery: one page of matches.
+"""Read-side queries of the gallery: one page of matches, where a match sits.
 
 A fixed number of SQL queries whatever the page number, so the job page
 costs the same on page 1 and page 1,000. The histogram and counts by
-similarity live in review.similarity.
+similarity live in review.similarity; verdict filters and "unreviewed" in
+review.verdict_queries.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from facematch_ui.review.forms import Sort
-from facematch_ui.review.models import Job, Match
+from facematch_ui.review.forms import GalleryQuery, Sort
+from facematch_ui.review.models import Job, Match, Verdict, VerdictValue
 from facematch_ui.review.similarity import similarity_histogram
+from facematch_ui.review.verdict_queries import UNREVIEWED, ReviewProgress, verdict_q
+from facematch_ui.review.verdict_queries import _after as after_in_sort
 
-__all__ = ["GalleryPage", "gallery_page", "similarity_histogram"]
+__all__ = [
+    "GalleryPage",
+    "gallery_matches",
+    "gallery_page",
+    "next_unreviewed_in",
+    "position_in",
+    "progress_by_job",
+    "similarity_histogram",
+]
 
 # Only what a card shows: the upstream thumbnail URL stays in the database.
 CARD_FIELDS = (
@@ -29,6 +40,15 @@ CARD_FIELDS = (
     "box_width",
     "box_height",
     "thumbnail_state",
+    "face_px",
+    "sharpness",
+    # The verdict and who set it come in the same query (a LEFT JOIN).
+    "verdict__value",
+    "verdict__note",
+    "verdict__source",
+    "verdict__set_at",
+    "verdict__version",
+    "verdict__set_by__username",
 )
 ORDERINGS: dict[str, tuple[str, ...]] = {
     "similarity": ("-similarity", "timestamp", "id"),
@@ -62,8 +82,24 @@ class GalleryPage:
         return self.start_index + len(self.items) - 1 if self.items else 0
 
 
-def _matches_at_or_above(job: Job, threshold: float) -> QuerySet[Match]:
-    return Match.objects.filter(job=job, similarity__gte=threshold)
+def gallery_matches(job: Job, query: GalleryQuery) -> QuerySet[Match]:
+    """The job's matches the gallery shows for `query` (threshold and filters), unordered."""
+    matching = Match.objects.filter(job=job, similarity__gte=query.threshold)
+    if query.verdict:
+        matching = matching.filter(verdict_q(query.verdict))
+    if query.min_face_px is not None:
+        matching = matching.filter(face_px__gte=query.min_face_px)
+    if query.min_sharpness is not None:
+        matching = matching.filter(sharpness__gte=query.min_sharpness)
+    return matching
+
+
+def shown_verdict(match: Match) -> Verdict | None:
+    """The match's verdict row as the card shows it (None when never reviewed)."""
+    try:
+        return match.verdict
+    except Verdict.DoesNotExist:
+        return None
 
 
 def gallery_page(
@@ -74,14 +110,16 @@ def gallery_page(
     page: int,
     page_size: int,
     known_total: int | None = None,
+    query: GalleryQuery | None = None,
 ) -> GalleryPage:
     """Page `page` of the job's matches at or above `threshold` (1 or 2 queries).
 
-    `known_total` (from cached similarity counts) saves the COUNT query. A
-    page past the end gives the last page, so an old link still shows
-    something after the threshold changed.
+    `query` adds the verdict and quality filters (its threshold wins).
+    `known_total` (from similarity counts) saves the COUNT query. A page
+    past the end gives the last page, so an old link still shows something
+    after the threshold changed. Each item carries `shown_verdict`.
     """
-    matching = _matches_at_or_above(job, threshold)
+    matching = gallery_matches(job, query or GalleryQuery(threshold=threshold))
     total = matching.count() if known_total is None else known_total
     num_pages = max(1, math.ceil(total / page_size))
     number = min(max(page, 1), num_pages)
@@ -91,10 +129,17 @@ def gallery_page(
     # page's rows are read, so page 1,000 costs about what page 1 does.
     page_ids = matching.order_by(*order).values("id")[offset : offset + page_size]
     items = (
-        list(Match.objects.filter(id__in=page_ids).order_by(*order).only(*CARD_FIELDS))
+        list(
+            Match.objects.filter(id__in=page_ids)
+            .select_related("verdict__set_by")
+            .order_by(*order)
+            .only(*CARD_FIELDS)
+        )
         if total
         else []
     )
+    for item in items:
+        item.shown_verdict = shown_verdict(item)  # type: ignore[attr-defined]
     return GalleryPage(
         items=items,
         number=number,
@@ -102,3 +147,53 @@ def gallery_page(
         page_size=page_size,
         total_at_or_above=total,
     )
+
+
+def next_unreviewed_in(job: Job, query: GalleryQuery, after: Match) -> Match | None:
+    """The next unreviewed match the gallery shows after `after`, wrapping around.
+
+    review.verdict_queries.next_unreviewed's rule, within the view's
+    threshold and quality filters (a verdict filter is ignored: the next
+    match to review is unreviewed by definition). At most two queries.
+    """
+    pending = (
+        gallery_matches(job, replace(query, verdict=""))
+        .filter(UNREVIEWED)
+        .order_by(*ORDERINGS[query.sort])
+        .only("id", "api_id", "similarity", "timestamp")
+    )
+    return (
+        pending.filter(after_in_sort(after, query.sort)).first()
+        or pending.exclude(pk=after.pk).first()
+    )
+
+
+def position_in(job: Job, query: GalleryQuery, match: Match) -> int:
+    """1-based place of `match` in the gallery for `query` (one COUNT)."""
+    before = gallery_matches(job, query).exclude(after_in_sort(match, query.sort))
+    return before.exclude(pk=match.pk).count() + 1
+
+
+def progress_by_job(job_ids: list[int]) -> dict[int, ReviewProgress]:
+    """Review progress of each job, for a list page (one aggregate query)."""
+    rows = (
+        Match.objects.filter(job_id__in=job_ids)
+        .values("job_id")
+        .annotate(
+            total=Count("id"),
+            confirmed=Count("id", filter=Q(verdict__value=VerdictValue.CONFIRMED)),
+            rejected=Count("id", filter=Q(verdict__value=VerdictValue.REJECTED)),
+            unsure=Count("id", filter=Q(verdict__value=VerdictValue.UNSURE)),
+        )
+        .order_by()
+    )
+    return {
+        row["job_id"]: ReviewProgress(
+            reviewed=row["confirmed"] + row["rejected"] + row["unsure"],
+            total=row["total"],
+            confirmed=row["confirmed"],
+            rejected=row["rejected"],
+            unsure=row["unsure"],
+        )
+        for row in rows
+    }

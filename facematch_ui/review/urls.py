@@ -1,10 +1,12 @@
 from django.urls import path
 
 from facematch_ui.review import (
+    appearance_views,
     detail_views,
     export_views,
     share_views,
     thumbnail_views,
+    triage_views,
     views,
 )
 
@@ -20,6 +22,28 @@ urlpatterns = [
         "jobs/<str:api_id>/matches/<str:match_id>/<str:variant>.jpg",
         thumbnail_views.match_thumbnail,
         name="match_thumbnail",
+    ),
+    path(
+        "jobs/<str:api_id>/matches/<str:match_id>/card/verdict/",
+        triage_views.set_verdict,
+        name="set_verdict",
+    ),
+    path(
+        "jobs/<str:api_id>/matches/<str:match_id>/card/undo/",
+        triage_views.undo_verdict,
+        name="undo_verdict",
+    ),
+    path("jobs/<str:api_id>/verdicts/bulk/", triage_views.bulk_verdict, name="bulk_verdict"),
+    path(
+        "jobs/<str:api_id>/verdicts/reject-below/",
+        triage_views.reject_below,
+        name="reject_below",
+    ),
+    path("jobs/<str:api_id>/appearances/", appearance_views.appearances, name="appearances"),
+    path(
+        "jobs/<str:api_id>/appearances/verdict/",
+        appearance_views.appearance_verdict,
+        name="appearance_verdict",
     ),
     path(
         "jobs/<str:api_id>/source/<str:variant>.jpg",

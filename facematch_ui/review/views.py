@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling, trigger_client_event
@@ -30,6 +31,8 @@ from facematch_ui.review.forms import (
     FILES_NOT_KEPT,
     PAGE_SIZES,
     SORT_CHOICES,
+    VERDICT_CHOICES,
+    GalleryQuery,
     GalleryQueryForm,
     JobFilterForm,
     NewMatchForm,
@@ -37,8 +40,8 @@ from facematch_ui.review.forms import (
 )
 from facematch_ui.review.models import Job, JobStatus
 from facematch_ui.review.new_match import start_face_match, uploaded_videos
-from facematch_ui.review.queries import gallery_page
-from facematch_ui.review.similarity import cached_similarity_counts
+from facematch_ui.review.queries import gallery_page, progress_by_job
+from facematch_ui.review.similarity import stacked_drawing, verdict_counts
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +68,9 @@ def _job_list_context(request: HtmxHttpRequest, *, open_form: OpenJobForm | None
     filter_form = JobFilterForm(get)
     status = filter_form.status_value()
     page = Paginator(_jobs(status), JOBS_PER_PAGE).get_page(get.get("page"))
+    progress = progress_by_job([job.pk for job in page.object_list])
+    for job in page.object_list:
+        job.progress = progress.get(job.pk)  # type: ignore[attr-defined]
     return {
         "filter_form": filter_form,
         "status": status,
@@ -122,28 +128,68 @@ def refresh_jobs(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("review:job_list")
 
 
-def _gallery_context(job: Job, request: HtmxHttpRequest) -> dict:
-    query = GalleryQueryForm(request.GET).query()
+def gallery_context(
+    job: Job,
+    query: GalleryQuery,
+    *,
+    gallery_url: str,
+    match_url_prefix: str,
+    can_edit: bool,
+) -> dict:
+    """What the gallery templates need, for the job page or a read-only page.
+
+    `gallery_url` is where every gallery link and control points (its query
+    string is added), `match_url_prefix` + a match id + "/" is a match's
+    detail page (+ "frame.jpg"/"face.jpg" its thumbnails), and `can_edit`
+    shows verdict controls. Two queries: the verdict counts and the page
+    (three with a quality filter or a fractional threshold: a COUNT).
+    """
     context: dict = {
         "job": job,
         "query": query,
         "page_sizes": PAGE_SIZES,
         "sorts": SORT_CHOICES,
+        "verdict_choices": VERDICT_CHOICES,
+        "gallery_url": gallery_url,
+        "match_url_prefix": match_url_prefix,
+        "can_edit": can_edit,
     }
     if job.status == JobStatus.COMPLETED:
-        counts = cached_similarity_counts(job)
-        histogram = counts.histogram()
+        counts = verdict_counts(job)
+        histogram = counts.stacked()
         context["histogram"] = histogram
-        context["drawing"] = histogram.drawing(query.threshold)
+        context["drawing"] = stacked_drawing(histogram, query.threshold)
+        context["progress"] = counts.progress()
+        known_total = (
+            None
+            if query.has_quality_filter
+            else counts.counts(query.verdict).at_or_above(query.threshold)
+        )
         context["page"] = gallery_page(
             job,
             threshold=query.threshold,
             sort=query.sort,
             page=query.page,
             page_size=query.page_size,
-            known_total=counts.at_or_above(query.threshold),
+            known_total=known_total,
+            query=query,
         )
     return context
+
+
+def job_gallery_links(job: Job) -> dict[str, object]:
+    """Where the analysts' own (editable) job page points its gallery."""
+    url = reverse("review:job_detail", kwargs={"api_id": job.api_id})
+    return {"gallery_url": url, "match_url_prefix": f"{url}matches/", "can_edit": True}
+
+
+def job_gallery_context(job: Job, query: GalleryQuery) -> dict:
+    """The gallery context of the analysts' own job page."""
+    return gallery_context(job, query, **job_gallery_links(job))  # type: ignore[arg-type]
+
+
+def _gallery_context(job: Job, request: HtmxHttpRequest) -> dict:
+    return job_gallery_context(job, GalleryQueryForm(request.GET).query())
 
 
 @require_GET

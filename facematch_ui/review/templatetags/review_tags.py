@@ -5,10 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
 
 from facematch_ui.review.forms import GalleryQuery
-from facematch_ui.review.models import Job
 
 register = template.Library()
 
@@ -37,7 +35,10 @@ def percent(fraction: float | None) -> str:
 
 
 @register.simple_tag
-def gallery_url(job: Job, query: GalleryQuery, **changes: object) -> str:
-    """The job page URL for `query` with `changes` (e.g. page=2)."""
-    base = reverse("review:job_detail", kwargs={"api_id": job.api_id})
+def query_url(base: str, query: GalleryQuery, **changes: object) -> str:
+    """`base` (the page's `gallery_url`) with `query`'s state and `changes` (e.g. page=2).
+
+    The gallery templates serve the job page and the read-only shared page,
+    so every link starts from the URL the view passes, never a fixed route.
+    """
     return f"{base}?{urlencode(query.params(**changes))}"
