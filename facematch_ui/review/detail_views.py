@@ -105,6 +105,7 @@ def detail_context(
     previous_id = _neighbour(matching, match, query.sort, after=False)
     next_id = _neighbour(matching, match, query.sort, after=True)
     video = video_info(job)
+    timeline = build_timeline(job, current_id=match.api_id, duration=video.duration)
     verdict = getattr(match, "verdict", None)
     return {
         "job": job,
@@ -118,7 +119,10 @@ def detail_context(
         "next_url": links.match(next_id, query_string) if next_id else "",
         "frame_src": links.image(match.api_id, "frame"),
         "face_src": links.image(match.api_id, "face"),
-        "timeline": build_timeline(job, current_id=match.api_id, duration=video.duration),
+        "timeline": timeline,
+        "timeline_marks": [
+            (mark, links.match(mark.match_id, query_string)) for mark in timeline.marks
+        ],
         "timeline_query": query_string,
         "video": video,
         "video_start": max(match.timestamp - 3, 0),

@@ -8,6 +8,7 @@ the link's open counter and, for a password, the visitor's session.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facematch_ui.review import sharing
@@ -37,6 +39,12 @@ PASSWORD_WINDOW = 600  # ... per this many seconds
 # --- Analysts: create, list, revoke ---------------------------------------------------
 
 
+def link_status(link: ShareLink, now: datetime) -> str:
+    if link.revoked_at is not None:
+        return "revoked"
+    return "expired" if link.expires_at <= now else "active"
+
+
 def _share_url(request: HttpRequest, token: str) -> str:
     return request.build_absolute_uri(reverse("review:shared_job", kwargs={"token": token}))
 
@@ -44,7 +52,10 @@ def _share_url(request: HttpRequest, token: str) -> str:
 def _share_page(
     request: HttpRequest, job: Job, form: ShareLinkForm, *, new_url: str = "", status: int = 200
 ) -> HttpResponse:
-    links = ShareLink.objects.filter(job=job).select_related("created_by")
+    links = list(ShareLink.objects.filter(job=job).select_related("created_by"))
+    now = timezone.now()
+    for link in links:
+        link.status = link_status(link, now)  # type: ignore[attr-defined]
     context = {"job": job, "form": form, "links": links, "new_url": new_url}
     return render(request, "review/share_links.html", context, status=status)
 
@@ -196,6 +207,7 @@ def shared_match(request: HtmxHttpRequest, token: str, match_id: str) -> HttpRes
     query = shared_query(opened, request.GET)
     context = detail_context(job, match, query, _share_links(token, job))
     context["shared"] = True
+    context["base_template"] = "review/shared_base.html"
     return render_detail(request, context)
 
 

@@ -14,6 +14,8 @@ from facematch_ui.review.models import Job, Match
 
 MAX_MARKS = 600
 SIMILARITY_SHADES = 5  # unreviewed marks: darker for more similar
+MARK_WIDTH = 4
+STRIP_HEIGHT = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +36,18 @@ class Mark:
         shade = min(int(self.similarity / 100 * SIMILARITY_SHADES), SIMILARITY_SHADES - 1)
         return f"s{shade}"
 
+    # Drawn in a 1000 x 40 viewBox: more similar matches stand taller.
     @property
-    def height(self) -> float:
-        """0..100: more similar matches stand taller."""
-        return 30 + 0.7 * max(0.0, min(self.similarity, 100.0))
+    def svg_x(self) -> str:
+        return f"{min(max(self.x * 10 - MARK_WIDTH / 2, 0), 1000 - MARK_WIDTH):.2f}"
+
+    @property
+    def svg_height(self) -> str:
+        return f"{STRIP_HEIGHT * (0.3 + 0.007 * max(0.0, min(self.similarity, 100.0))):.2f}"
+
+    @property
+    def svg_y(self) -> str:
+        return f"{STRIP_HEIGHT - float(self.svg_height):.2f}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +93,7 @@ def build_timeline(
         key = (
             len(best)
             if len(rows) <= max_marks
-            else min(int(timestamp / span * max_marks), max_marks - 1)
+            else min(int(timestamp * max_marks / span), max_marks - 1)
         )
         kept = best.get(key)
         if kept is None:
