@@ -1,0 +1,126 @@
+"""Fill the load benchmark's database and log in: bench/load.sh's helper.
+
+Run: .venv/bin/python bench/load_data.py build --matches N
+     .venv/bin/python bench/load_data.py login --url URL
+
+`build` migrates the database the environment names (FACEMATCH_DATABASE_URL),
+creates the analyst and one completed job of N matches with the same
+seeded rows as bench/gallery.py, and prints the job's id. `login` signs in
+through the real login form of the running server, the way a browser does
+behind an HTTPS proxy, and prints the session cookie.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facematch_ui.settings")
+
+USERNAME = "load-analyst"
+PASSWORD = "load-test-password-1"
+JOB_ID = "5a1e0000-0000-4000-8000-000000100000"
+
+
+def build(matches: int) -> None:
+    import random
+    from datetime import UTC, datetime
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from facematch_ui.review.models import Job, JobStatus, Match
+
+    call_command("migrate", verbosity=0, interactive=False)
+    get_user_model().objects.create_user(USERNAME, password=PASSWORD)
+    job = Job.objects.create(
+        api_id=JOB_ID,
+        status=JobStatus.COMPLETED,
+        created_at=datetime(2025, 1, 1, tzinfo=UTC),
+        match_total=matches,
+        matches_synced=matches,
+    )
+    rng = random.Random(1)
+    rows = []
+    for i in range(matches):
+        size = rng.uniform(0.05, 0.3)
+        rows.append(
+            Match(
+                job=job,
+                api_id=f"m-{i:07d}",
+                frame_id=f"f-{i:07d}",
+                similarity=round(rng.uniform(0, 100), 2),
+                timestamp=i / 2,
+                box_top=rng.uniform(0, 1 - size),
+                box_left=rng.uniform(0, 1 - size),
+                box_width=size,
+                box_height=size,
+                thumbnail_url=f"https://cdn.example.test/{i}.jpg",
+                thumbnail_state="stored",
+            )
+        )
+    Match.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics, as autovacuum would gather later
+    print(JOB_ID)
+
+
+def _cookie(response: object, name: str) -> str:
+    for header in response.headers.get_list("set-cookie"):  # type: ignore[attr-defined]
+        found = re.match(rf"{name}=([^;]+)", header)
+        if found:
+            return found.group(1)
+    raise SystemExit(f"the server set no {name} cookie")
+
+
+def login(url: str) -> None:
+    import httpx
+
+    # Cookies are Secure in production: read them from the headers, since a
+    # cookie jar would not send them back over the bench's plain HTTP.
+    proxy = {"X-Forwarded-Proto": "https"}
+    with httpx.Client(base_url=url, headers=proxy, timeout=30) as client:
+        form = client.get("/accounts/login/")
+        form.raise_for_status()
+        csrf = _cookie(form, "csrftoken")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        if token is None:
+            raise SystemExit("the login page has no CSRF token")
+        host = httpx.URL(url).netloc.decode()
+        answer = client.post(
+            "/accounts/login/",
+            data={"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token[1]},
+            headers={
+                "Cookie": f"csrftoken={csrf}",
+                "Origin": f"https://{host}",
+                "Referer": f"https://{host}/accounts/login/",
+            },
+        )
+        if answer.status_code != 302:
+            raise SystemExit(f"login failed: {answer.status_code} {answer.text[:300]}")
+        print(_cookie(answer, "sessionid"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("build").add_argument("--matches", type=int, default=100_000)
+    commands.add_parser("login").add_argument("--url", required=True)
+    args = parser.parse_args()
+    if args.command == "build":
+        build(args.matches)
+    else:
+        login(args.url)
+
+
+if __name__ == "__main__":
+    main()
