@@ -104,3 +104,26 @@ def test_the_login_page_has_no_inline_script(client: Client) -> None:
 
     for tag in html.split("<script")[1:]:
         assert "src=" in tag.split(">", 1)[0], f"inline script: <script{tag[:80]}"
+
+
+def test_the_embedded_engine_answers_in_production_behind_https_and_a_real_host(
+    tmp_path: Path,
+) -> None:
+    # In-process API calls go through the middleware: neither the HTTPS
+    # redirect nor ALLOWED_HOSTS may turn them away.
+    env = {
+        "FACEMATCH_ENV": "production",
+        "FACEMATCH_SECRET_KEY": SECRET,
+        "FACEMATCH_ALLOWED_HOSTS": "facematch.example.com",
+    }
+    assert _manage(tmp_path, "migrate", "--noinput", **env).returncode == 0
+    done = _manage(
+        tmp_path,
+        "shell",
+        "-c",
+        "from facematch_ui.ops import checks; print([c.ok for c in checks.run_all()])",
+        **env,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "[True, True]" in done.stdout
