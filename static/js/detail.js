@@ -28,7 +28,10 @@
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     var link = event.target.closest("a.card-link, a[data-detail-open]");
     if (!link || !dialog()) return;
-    if (openInDialog(link.getAttribute("href"))) event.preventDefault();
+    // Cards link to the bare match; the gallery's filters and order come along.
+    var url = new URL(link.getAttribute("href"), location.href);
+    if (!url.search) url.search = location.search;
+    if (openInDialog(url.pathname + url.search)) event.preventDefault();
   });
 
   // Moving to another match inside the dialog replaces the history entry,
