@@ -58,7 +58,7 @@ def test_a_match_opens_over_the_gallery_and_esc_brings_the_gallery_back(
     page.keyboard.press("Escape")  # type: ignore[attr-defined]
     # (The gallery may add its own focus=<card> to its URL: compare the rest.)
     page.wait_for_url(lambda url: url.startswith(gallery_url))  # type: ignore[attr-defined]
-    page.wait_for_function("!document.getElementById('match-dialog').open")  # type: ignore[attr-defined]
+    page.wait_for_function("() => !document.getElementById('match-dialog').open")  # type: ignore[attr-defined]
     assert page.locator(".card").count() == 50  # type: ignore[attr-defined]
 
 
@@ -94,8 +94,8 @@ def test_a_share_link_shows_the_gallery_read_only_without_a_login(
     assert page.locator("#match-detail .detail-verdict-form").count() == 0
     assert page.locator("#match-detail button[name=value]").count() == 0
     page.wait_for_function(
-        "[...document.querySelectorAll('#match-detail img')]"
-        ".every(i => i.complete && i.naturalWidth)"
+        "() => [...document.querySelectorAll('#match-detail img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
     )
     page.screenshot(path=str(ARTIFACTS / "shared-detail.png"))
     context.close()
