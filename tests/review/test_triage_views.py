@@ -210,7 +210,7 @@ def test_quality_filters_round_trip_and_cards_show_the_cues(analyst: Client) -> 
     assert card_ids(html) == ["m-000001", "m-000002"]
     assert 'name="min_face_px" min="0" step="1" inputmode="numeric" value="40"' in html
     assert "min_face_px=40&amp;min_sharpness=50" in html
-    assert "48 px · sharpness 90" in html
+    assert "Face 48 px · sharpness 90" in html
     assert analyst.get(f"/jobs/{job.api_id}/?min_face_px=-3").status_code == 200
 
 

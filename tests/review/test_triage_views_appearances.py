@@ -43,7 +43,7 @@ def test_it_lists_each_appearance_with_its_best_face_span_count_and_verdicts(
     set_verdict(match_named(job, "a-3"), "rejected", user=None)
     html = analyst.get(f"/jobs/{job.api_id}/appearances/").content.decode()
     assert html.count('class="appearance ') == 2
-    assert "<time>0:00:10</time> – <time>0:00:12</time>" in html
+    assert "<time>0:00:10</time> \u2013 <time>0:00:12</time>" in html
     assert "3 matches · best 91.0%" in html
     assert f'src="/jobs/{job.api_id}/matches/a-1/face.jpg"' in html
     assert "1 rejected" in html and "1 not reviewed" in html
