@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -40,6 +41,24 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         other = "SQLite" if current == "postgres" else "PostgreSQL"
         terminalreporter.write_line(
             f"{left_out} tests belong to the {other} pass of `make test` and were left out here."
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_sessions_closed(
+    django_db_setup: None, django_db_blocker: Any
+) -> Generator[None, None, None]:
+    """End stray sessions (threads that kept a connection) before the test
+    database is dropped: PostgreSQL refuses to drop a database in use."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
 
 
