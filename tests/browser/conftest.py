@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,13 +11,14 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def browser_page() -> Iterator[object]:
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """A 1400x900 Chromium page (Debian's Chromium, never a downloaded build)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     # Playwright's sync API runs an event loop in this thread; the ORM calls
     # the test makes around it are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # monkeypatch undoes it, so later subprocesses (check --deploy) don't inherit it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
