@@ -18,7 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
-PORT="${LOAD_PORT:-8765}"
+# A free port unless told: a server left on a fixed port would answer instead of ours.
+PORT="${LOAD_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 DURATION="${LOAD_DURATION:-30s}"
 CONNECTIONS="${LOAD_CONNECTIONS:-32}"
 MATCHES="${LOAD_MATCHES:-100000}"
@@ -66,11 +67,13 @@ for _ in $(seq 1 100); do
     curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
     sleep 0.2
 done
-curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || {
+kill -0 "$GUNICORN_PID" && curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || {
     echo "gunicorn did not become healthy"; cat "$DATA_DIR/gunicorn.log"; exit 1
 }
 
-SESSION="$($PY bench/load_data.py login --url "http://127.0.0.1:$PORT")"
+SESSION="$($PY bench/load_data.py login --url "http://127.0.0.1:$PORT")" || {
+    tail -20 "$DATA_DIR/gunicorn.log"; exit 1
+}
 HEADERS=(-H "Cookie: sessionid=$SESSION" -H "X-Forwarded-Proto: https")
 
 GALLERY="/jobs/$JOB_ID/?threshold=30&sort=time&page=1000"

@@ -106,7 +106,8 @@ def login(url: str) -> None:
             },
         )
         if answer.status_code != 302:
-            raise SystemExit(f"login failed: {answer.status_code} {answer.text[:300]}")
+            reason = re.search(r"<pre>(.*?)</pre>|Reason given for failure:\s*([^<]+)", answer.text, re.S)
+            raise SystemExit(f"login failed: {answer.status_code} {reason[0] if reason else answer.text[:300]}")
         print(_cookie(answer, "sessionid"))
 
 
