@@ -10,8 +10,9 @@ the API does not tell us the original frame size:
   SHARPNESS_SIZE first, so a large face is not "sharper" for being large.
   Higher is sharper; motion blur and out-of-focus faces score low.
 
-score_job runs after thumbnails are fetched (review.tasks); matches without
-a stored thumbnail stay unscored (null).
+cache_match_images fetches thumbnails and scores them in one step; every
+caller (the sync task, the demo, `sync_face_matches`) goes through it.
+Matches without a stored thumbnail stay unscored (null).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from facematch_ui import imaging
+from facematch_ui.faceapi import FaceApiClient
 from facematch_ui.review.models import Job, Match, ThumbnailState
-from facematch_ui.review.thumbnails import thumbnail_file
+from facematch_ui.review.thumbnails import fetch_thumbnails, thumbnail_file
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,16 @@ def _score(job: Job, row: tuple[int, str, float, float, float, float]) -> Match 
         logger.warning("Quality of match %s/%s not scored: %s", job.api_id, api_id, err)
         return None
     return match
+
+
+def cache_match_images(job: Job, *, client: FaceApiClient | None = None) -> int:
+    """Fetch the job's pending thumbnails once, then score the new ones.
+
+    Returns how many thumbnails were stored.
+    """
+    stored = fetch_thumbnails(job, client=client)
+    score_job(job)  # face size and sharpness need the stored frames
+    return stored
 
 
 def score_job(job: Job) -> int:

@@ -19,9 +19,8 @@ from django_tasks import TaskResult, task
 
 from facematch_ui.faceapi.errors import FaceApiError
 from facematch_ui.review.models import Job, JobStatus
-from facematch_ui.review.quality import score_job
+from facematch_ui.review.quality import cache_match_images
 from facematch_ui.review.sync import sync_job, sync_job_list
-from facematch_ui.review.thumbnails import fetch_thumbnails
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +65,7 @@ def fetch_thumbnails_task(api_id: str) -> int:
     job = Job.objects.filter(api_id=api_id).first()
     if job is None:
         return 0
-    stored = fetch_thumbnails(job)
-    score_job(job)  # face size and sharpness need the stored frames
-    return stored
+    return cache_match_images(job)
 
 
 @task()

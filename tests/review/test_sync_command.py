@@ -47,6 +47,17 @@ def test_without_ids_it_syncs_every_listed_job_with_thumbnails(api: FakeFaceApi)
     assert set(job.matches.values_list("thumbnail_state", flat=True)) == {ThumbnailState.STORED}
 
 
+def test_stored_thumbnails_get_face_size_and_sharpness(api: FakeFaceApi) -> None:
+    done = api.add_job(str(uuid.UUID(int=1)), results=2)
+    api.serve_thumbnails(done)
+
+    run(done.id)
+
+    scores = list(Job.objects.get(api_id=done.id).matches.values_list("face_px", "sharpness"))
+    assert len(scores) == 2
+    assert all(face_px and face_px > 0 and sharpness is not None for face_px, sharpness in scores)
+
+
 def test_given_ids_only_those_are_synced(api: FakeFaceApi) -> None:
     wanted = api.add_job(str(uuid.UUID(int=1)), results=1)
     api.add_job(str(uuid.UUID(int=2)), results=1)

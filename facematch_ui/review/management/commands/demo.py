@@ -25,8 +25,8 @@ from facematch_ui.faceapi import FaceApiClient, FaceApiError, NotFound
 from facematch_ui.faceapi.types import FrameExtractionConfig, NewFaceMatch
 from facematch_ui.review.api import face_api_client
 from facematch_ui.review.models import Job
+from facematch_ui.review.quality import cache_match_images
 from facematch_ui.review.sync import record_new_job, sync_job
-from facematch_ui.review.thumbnails import fetch_thumbnails
 
 DEMO_USERNAME = "analyst"
 JOB_TIMEOUT_SECONDS = 900
@@ -89,7 +89,7 @@ class Command(BaseCommand):
             (demo_dir / "job_id").write_text(created.id)
             self._wait_until_final(client, created.id)
             job = sync_job(created.id, client=client)
-            stored = fetch_thumbnails(job, client=client)
+            stored = cache_match_images(job, client=client)
         if job.status != "completed":
             raise CommandError(f"The demo face match ended as {job.status}: {job.sync_error}")
         self.stdout.write(f"Face match completed: {job.match_total} matches, {stored} thumbnails.")

@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from facematch_ui.faceapi.errors import FaceApiError
 from facematch_ui.review.api import face_api_client
+from facematch_ui.review.quality import cache_match_images
 from facematch_ui.review.sync import sync_job, sync_job_list
 from facematch_ui.review.tasks import jobs_needing_detail_sync
-from facematch_ui.review.thumbnails import fetch_thumbnails
 
 
 class Command(BaseCommand):
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                     continue
                 stored = 0
                 if job.is_final and not options["no_thumbnails"]:
-                    stored = fetch_thumbnails(job, client=client)
+                    stored = cache_match_images(job, client=client)
                 self.stdout.write(
                     f"{api_id}: {job.status}, {job.matches_synced} matches, "
                     f"{stored} thumbnails stored"
