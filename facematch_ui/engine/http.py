@@ -12,10 +12,11 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import models
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -24,6 +25,8 @@ from facematch_ui.engine import keys
 # Set by the dashboard's in-process transport; HTTP headers become HTTP_* keys,
 # so no client can put this key in the environ.
 INTERNAL_ENVIRON_KEY = "facematch.internal"
+
+RowT = TypeVar("RowT", bound=models.Model)
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
@@ -126,6 +129,15 @@ def parse_uuid(value: str, what: str) -> uuid.UUID:
         return uuid.UUID(value)
     except (ValueError, AttributeError, TypeError) as err:
         raise NotFound(f"{what} {value!r} not found.") from err
+
+
+def get_or_not_found(model: type[RowT], raw_id: str | uuid.UUID, what: str) -> RowT:
+    """The row with this id (from a path or a body), or a 404 naming it."""
+    pk = raw_id if isinstance(raw_id, uuid.UUID) else parse_uuid(raw_id, what)
+    row = model._default_manager.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"{what} {raw_id} not found.")
+    return row
 
 
 def _int_param(request: HttpRequest, name: str, default: int, low: int, high: int | None) -> int:

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from facematch_ui import imaging
 from facematch_ui.engine import fetch, files, storage, tasks
-from facematch_ui.engine.http import ApiError, NotFound
+from facematch_ui.engine.http import ApiError, NotFound, get_or_not_found
 from facematch_ui.engine.models import FaceDetection, FaceMatch, File, FrameExtraction
 
 FILE_URI_PREFIX = "cloudglue://files/"
@@ -97,10 +97,20 @@ def _uuid_field(body: dict[str, Any], name: str) -> uuid.UUID | None:
 
 
 def get_file(file_id: uuid.UUID) -> File:
-    file = File.objects.filter(pk=file_id).first()
-    if file is None:
-        raise NotFound(f"File {file_id} not found.")
-    return file
+    return get_or_not_found(File, file_id, "File")
+
+
+WorkT = TypeVar("WorkT", FrameExtraction, FaceDetection)
+
+
+def _earlier_work(model: type[WorkT], work_id: uuid.UUID, file: File, what: str) -> WorkT:
+    """An earlier extraction or detection named in a request, if it can be reused."""
+    row = get_or_not_found(model, work_id, what)
+    if row.file_id != file.id:
+        raise ApiError(f"{what} {work_id} belongs to another file.")
+    if row.status == "failed":
+        raise ApiError(f"{what} {work_id} failed; start a new one.")
+    return row
 
 
 def resolve_target_video(url: Any, name: str) -> File:
@@ -166,14 +176,7 @@ def _reusable_extraction(body: dict[str, Any], file: File) -> FrameExtraction | 
     extraction_id = _uuid_field(body, "frame_extraction_id")
     if extraction_id is None:
         return None
-    extraction = FrameExtraction.objects.filter(pk=extraction_id).first()
-    if extraction is None:
-        raise NotFound(f"Frame extraction {extraction_id} not found.")
-    if extraction.file_id != file.id:
-        raise ApiError(f"Frame extraction {extraction_id} belongs to another file.")
-    if extraction.status == "failed":
-        raise ApiError(f"Frame extraction {extraction_id} failed; start a new one.")
-    return extraction
+    return _earlier_work(FrameExtraction, extraction_id, file, "Frame extraction")
 
 
 def create_face_detection(body: dict[str, Any]) -> FaceDetection:
@@ -233,13 +236,7 @@ def _reusable_detection(body: dict[str, Any], file: File) -> FaceDetection | Non
     detection_id = _uuid_field(body, "face_detection_id")
     if detection_id is None:
         return None
-    detection = FaceDetection.objects.filter(pk=detection_id).first()
-    if detection is None:
-        raise NotFound(f"Face detection {detection_id} not found.")
-    if detection.file_id != file.id:
-        raise ApiError(f"Face detection {detection_id} belongs to another file.")
-    if detection.status == "failed":
-        raise ApiError(f"Face detection {detection_id} failed; start a new one.")
+    detection = _earlier_work(FaceDetection, detection_id, file, "Face detection")
     extraction_id = _uuid_field(body, "frame_extraction_id")
     if extraction_id is not None and extraction_id != detection.frame_extraction_id:
         raise ApiError(

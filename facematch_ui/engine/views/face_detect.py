@@ -4,12 +4,11 @@ from django.http import HttpRequest, JsonResponse
 
 from facematch_ui.engine import jobs, recovery, shapes
 from facematch_ui.engine.http import (
-    NotFound,
     api_view,
+    get_or_not_found,
     json_body,
     list_filters,
     page_params,
-    parse_uuid,
 )
 from facematch_ui.engine.models import FaceDetection, JobStatus
 
@@ -30,11 +29,7 @@ def list_detections(request: HttpRequest) -> JsonResponse:
 
 
 def _detection(detection_id: str) -> FaceDetection:
-    pk = parse_uuid(detection_id, "Face detection")
-    row = FaceDetection.objects.filter(pk=pk).first()
-    if row is None:
-        raise NotFound(f"Face detection {detection_id} not found.")
-    return row
+    return get_or_not_found(FaceDetection, detection_id, "Face detection")
 
 
 @api_view("GET")

@@ -4,12 +4,11 @@ from django.http import HttpRequest, JsonResponse
 
 from facematch_ui.engine import jobs, recovery, shapes
 from facematch_ui.engine.http import (
-    NotFound,
     api_view,
+    get_or_not_found,
     json_body,
     list_filters,
     page_params,
-    parse_uuid,
 )
 from facematch_ui.engine.models import FaceMatch, JobStatus
 
@@ -30,11 +29,7 @@ def list_matches(request: HttpRequest) -> JsonResponse:
 
 
 def _match(face_match_id: str) -> FaceMatch:
-    pk = parse_uuid(face_match_id, "Face match")
-    row = FaceMatch.objects.filter(pk=pk).first()
-    if row is None:
-        raise NotFound(f"Face match {face_match_id} not found.")
-    return row
+    return get_or_not_found(FaceMatch, face_match_id, "Face match")
 
 
 @api_view("GET")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 
 from facematch_ui.engine import jobs, recovery, shapes
-from facematch_ui.engine.http import NotFound, api_view, json_body, page_params, parse_uuid
+from facematch_ui.engine.http import api_view, get_or_not_found, json_body, page_params, parse_uuid
 from facematch_ui.engine.models import FrameExtraction
 
 
@@ -24,11 +24,7 @@ def list_extractions(request: HttpRequest, file_id: str) -> JsonResponse:
 
 
 def _extraction(extraction_id: str) -> FrameExtraction:
-    pk = parse_uuid(extraction_id, "Frame extraction")
-    row = FrameExtraction.objects.filter(pk=pk).first()
-    if row is None:
-        raise NotFound(f"Frame extraction {extraction_id} not found.")
-    return row
+    return get_or_not_found(FrameExtraction, extraction_id, "Frame extraction")
 
 
 @api_view("GET")
