@@ -139,6 +139,7 @@ def set_appearance_verdict(
     else:
         match_ids = appearance
     return apply_to_many(
+        job,
         matches_by_ids(job, match_ids),
         value,
         user=user,

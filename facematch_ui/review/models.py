@@ -45,6 +45,10 @@ class Job(models.Model):
     frames_total = models.PositiveIntegerField(null=True, blank=True)
     failure_message = models.TextField(blank=True)  # the API's reason for a failed job
     vanished_at = models.DateTimeField(null=True, blank=True)  # 404 upstream
+    # Bumped in the same transaction as every write that changes the counts
+    # by similarity and verdict (review.counts_cache): cached counts are keyed
+    # by it, so every process sees a write at once, whatever its cache.
+    counts_version = models.PositiveBigIntegerField(default=0)
     added_at = models.DateTimeField(auto_now_add=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -25,6 +25,7 @@ from facematch_ui.faceapi.errors import FaceApiError, NotFound
 from facematch_ui.faceapi.types import FaceMatchJob, FaceMatchResult
 from facematch_ui.faceapi.types import JobStatus as ApiJobStatus
 from facematch_ui.review.api import client_or_default
+from facematch_ui.review.counts_cache import bump_counts_version
 from facematch_ui.review.models import Job, JobStatus, Match, ThumbnailState
 from facematch_ui.review.thumbnails import save_source_image
 
@@ -150,6 +151,9 @@ def upsert_matches(job: Job, results: Sequence[FaceMatchResult]) -> int:
         if existing.get(result.id) != values:
             rows.append((job.pk, result.id, *values, ThumbnailState.PENDING.value))
     with transaction.atomic(), connection.cursor() as cursor:
+        if rows:
+            # Before the matches: the job row first, the lock order verdict writes keep.
+            bump_counts_version(job.pk)
         for start in range(0, len(rows), BATCH_SIZE):
             cursor.executemany(_upsert_matches_sql(), rows[start : start + BATCH_SIZE])
     return len(rows)

@@ -13,7 +13,9 @@ Every write goes through here and keeps three promises:
 
 Writes lock the match row (PostgreSQL) and run in one transaction (SQLite
 takes its write lock at BEGIN: settings use IMMEDIATE); the versioned UPDATE
-(`WHERE version = seen`) catches a race either way.
+(`WHERE version = seen`) catches a race either way. Each write also bumps
+the job's counts version in that transaction (review.counts_cache), so the
+job page's cached counts are never read stale.
 
 Read helpers (filters, progress, next unreviewed, the stacked histogram)
 live in review.verdict_queries.
@@ -30,6 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from facematch_ui.review.counts_cache import bump_counts_version
 from facematch_ui.review.models import (
     Job,
     Match,
@@ -74,7 +77,14 @@ def _user_id(user: User) -> Any:
     return user.pk if user is not None else None
 
 
-def _lock_match(match: Match) -> None:
+def _lock_for_write(match: Match) -> None:
+    """Bump the job's counts version, then lock the match row.
+
+    The job row first, as sync does (job, then its matches): one lock order
+    for every writer, so a verdict and a sync cannot deadlock.
+    """
+    # The match's own Job, when it holds one, moves to the new version too.
+    bump_counts_version(match.job if Match.job.is_cached(match) else match.job_id)
     if connection.features.has_select_for_update:
         list(Match.objects.select_for_update().filter(pk=match.pk).values_list("pk"))
 
@@ -111,7 +121,7 @@ def clear_verdict(
     """
     for _ in range(_ATTEMPTS):
         with transaction.atomic():
-            _lock_match(match)
+            _lock_for_write(match)
             current = Verdict.objects.filter(match=match).first()
             _check(current, expected_version)
             target = (
@@ -148,7 +158,7 @@ def _write(
 ) -> Verdict:
     for _ in range(_ATTEMPTS):
         with transaction.atomic():
-            _lock_match(match)
+            _lock_for_write(match)
             current = Verdict.objects.filter(match=match).first()
             _check(current, expected_version)
             written = _save(match, current, value, note, user, source, None)
@@ -245,6 +255,7 @@ def _rows(targets: Iterable[QuerySet[Match]]) -> list[_Row]:
 
 
 def apply_to_many(
+    job: Job,
     targets: Iterable[QuerySet[Match]],
     value: str,
     *,
@@ -254,7 +265,8 @@ def apply_to_many(
     skip_individual: bool = False,
     only_unreviewed: bool = False,
 ) -> int:
-    """Set `value` on every match of `targets` (querysets, read inside the lock).
+    """Set `value` on every match of `targets` (querysets of `job`'s matches, read
+    inside the lock).
 
     Matches already at `value` are left alone (no history noise);
     `skip_individual` keeps verdicts set on the match itself,
@@ -264,6 +276,7 @@ def apply_to_many(
     value, note = _value(value), _note(note)
     now = timezone.now()
     with transaction.atomic():
+        bump_counts_version(job)  # first: the lock order of _lock_for_write
         rows = [
             row
             for row in _rows(targets)
@@ -325,7 +338,7 @@ def bulk_set_verdict(
 ) -> int:
     """Set `value` on the chosen matches of `job`, whatever they had; return how many changed."""
     return apply_to_many(
-        matches_by_ids(job, match_ids), value, user=user, source=VerdictSource.BULK, note=note
+        job, matches_by_ids(job, match_ids), value, user=user, source=VerdictSource.BULK, note=note
     )
 
 
@@ -346,6 +359,7 @@ def reject_below(job: Job, threshold: float, user: User, *, dry_run: bool) -> in
     if dry_run:
         return _unreviewed_below(job, threshold).count()
     return apply_to_many(
+        job,
         [_unreviewed_below(job, threshold)],
         VerdictValue.REJECTED,
         user=user,

@@ -27,6 +27,7 @@ from facematch_ui.faceapi.errors import FaceApiError, InvalidRequest, NotFound
 from facematch_ui.faceapi.types import UploadedFile
 from facematch_ui.review import sync, tasks
 from facematch_ui.review.access import get_job_for_user
+from facematch_ui.review.counts_cache import cached_verdict_counts
 from facematch_ui.review.forms import (
     FILES_NOT_KEPT,
     PAGE_SIZES,
@@ -41,7 +42,7 @@ from facematch_ui.review.forms import (
 from facematch_ui.review.models import Job, JobStatus
 from facematch_ui.review.new_match import start_face_match, uploaded_videos
 from facematch_ui.review.queries import gallery_page, progress_by_job
-from facematch_ui.review.similarity import stacked_drawing, verdict_counts
+from facematch_ui.review.similarity import stacked_drawing
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +142,9 @@ def gallery_context(
     `gallery_url` is where every gallery link and control points (its query
     string is added), `match_url_prefix` + a match id + "/" is a match's
     detail page (+ "frame.jpg"/"face.jpg" its thumbnails), and `can_edit`
-    shows verdict controls. Two queries: the verdict counts and the page
-    (three with a quality filter or a fractional threshold: a COUNT).
+    shows verdict controls. One or two queries: the page, and the verdict
+    counts unless cached for the job's counts version (review.counts_cache);
+    one more for a quality filter or a fractional threshold (a COUNT).
     """
     context: dict = {
         "job": job,
@@ -155,7 +157,7 @@ def gallery_context(
         "can_edit": can_edit,
     }
     if job.status == JobStatus.COMPLETED:
-        counts = verdict_counts(job)
+        counts = cached_verdict_counts(job)
         histogram = counts.stacked()
         context["histogram"] = histogram
         context["drawing"] = stacked_drawing(histogram, query.threshold)
