@@ -34,6 +34,8 @@ from facematch_ui.review.views import HtmxHttpRequest, _wants_partial, gallery_c
 
 PASSWORD_ATTEMPTS = 10  # failed passwords per link and address ...
 PASSWORD_WINDOW = 600  # ... per this many seconds
+TOKEN_GUESSES = 30  # invalid tokens per address ...
+TOKEN_GUESS_WINDOW = 600  # ... per this many seconds
 
 
 # --- Analysts: create, list, revoke ---------------------------------------------------
@@ -110,12 +112,44 @@ def _error_page(request: HttpRequest, err: sharing.ShareLinkError) -> HttpRespon
     return render(request, "review/share_error.html", {"message": str(err)}, status=status)
 
 
+def _guess_key(request: HttpRequest) -> str:
+    return f"review:share-guess:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _count(key: str, window: int) -> None:
+    cache.add(key, 0, window)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr: this failure starts a new window
+        cache.add(key, 1, window)
+
+
+def _resolve(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
+    """The link, or an error page; an address guessing tokens is stopped for a while.
+
+    192-bit tokens cannot be guessed, but a flood of lookups still costs
+    queries and would probe for leaked prefixes: after TOKEN_GUESSES invalid
+    tokens, an address gets 429 for every share page until the window ends.
+    """
+    key = _guess_key(request)
+    if cache.get(key, 0) >= TOKEN_GUESSES:
+        context = {"message": "Too many invalid share links from your address; try again later."}
+        response = render(request, "review/share_error.html", context, status=429)
+        response["Retry-After"] = str(TOKEN_GUESS_WINDOW)
+        return response
+    try:
+        return sharing.resolve_share_link(token)
+    except sharing.ShareLinkError as err:
+        if isinstance(err, sharing.ShareLinkInvalid):
+            _count(key, TOKEN_GUESS_WINDOW)
+        return _error_page(request, err)
+
+
 def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
     """The link, or the page to show instead (unknown, expired, revoked, locked)."""
-    try:
-        link = sharing.resolve_share_link(token)
-    except sharing.ShareLinkError as err:
-        return _error_page(request, err)
+    link = _resolve(request, token)
+    if isinstance(link, HttpResponse):
+        return link
     if link.has_password and not request.session.get(_session_key(link)):
         return render(request, "review/share_password.html", {"token": token}, status=401)
     return link
@@ -127,18 +161,16 @@ def _rate_key(request: HttpRequest, link: ShareLink) -> str:
 
 def _unlock(request: HttpRequest, token: str) -> HttpResponse:
     """Check a visitor's password; too many failures lock them out for a while."""
-    try:
-        link = sharing.resolve_share_link(token)
-    except sharing.ShareLinkError as err:
-        return _error_page(request, err)
+    link = _resolve(request, token)
+    if isinstance(link, HttpResponse):
+        return link
     key = _rate_key(request, link)
     failures = cache.get(key, 0)
     if failures >= PASSWORD_ATTEMPTS:
         context = {"token": token, "locked": True}
         return render(request, "review/share_password.html", context, status=429)
     if not sharing.check_password(link, request.POST.get("password", "")):
-        cache.add(key, 0, PASSWORD_WINDOW)
-        cache.incr(key)
+        _count(key, PASSWORD_WINDOW)
         context = {"token": token, "error": "That password is not right."}
         return render(request, "review/share_password.html", context, status=403)
     request.session.cycle_key()
