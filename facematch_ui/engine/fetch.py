@@ -6,6 +6,11 @@ must be public (no private, loopback, link-local, multicast, reserved or
 unspecified ranges), the connection goes to that checked address (so DNS
 cannot change its answer in between), redirects are followed by hand and
 checked the same way, and the body is capped in size and time.
+
+An IP written as a host in any legacy form (decimal 2130706433, octal
+0177.0.0.1, hex 0x7f.1) is read as the address it means, never sent to DNS.
+ENGINE_ALLOW_PRIVATE_URLS (off by default) lifts only the public-address rule,
+for fetching from a test server on the same machine or network.
 """
 
 from __future__ import annotations
@@ -37,6 +42,18 @@ class Fetched:
     size: int
     filename: str | None
     content_type: str | None
+
+
+def _literal_address(host: str) -> str | None:
+    """The address `host` spells when it is an IP literal, in any form resolvers accept."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        pass
+    try:
+        return str(ipaddress.IPv4Address(socket.inet_aton(host)))
+    except (OSError, ValueError):
+        return None
 
 
 def _system_resolve(host: str, port: int) -> list[str]:
@@ -76,15 +93,20 @@ def check_url(url: str, resolve: Resolver = _system_resolve) -> tuple[str, str, 
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as err:
         raise FetchError(f"The URL has an invalid port: {url[:100]!r}.") from err
+    literal = _literal_address(host)
     try:
-        addresses = resolve(host, port)
+        addresses = [literal] if literal is not None else resolve(host, port)
     except (OSError, UnicodeError) as err:
         raise FetchError(f"Cannot resolve host {host!r}.") from err
     if not addresses:
         raise FetchError(f"Cannot resolve host {host!r}.")
-    for address in addresses:
-        if not _is_public(address):
-            raise FetchError(f"Refusing to fetch {host!r}: it is not a public address.")
+    if not getattr(settings, "ENGINE_ALLOW_PRIVATE_URLS", False):
+        for address in addresses:
+            if not _is_public(address):
+                raise FetchError(
+                    f"Refusing to fetch {host!r}: it is not a public address "
+                    "(private, loopback, link-local and reserved ranges are refused)."
+                )
     return parts.scheme, addresses[0], port
 
 
