@@ -17,6 +17,10 @@ from facematch_ui.review.api import face_api_client
 
 logger = logging.getLogger(__name__)
 
+# A load balancer waits a few seconds at most: a dead API must answer 503
+# now, not after the dashboard's patient retries.
+FACE_API_PROBE_TIMEOUT = 5.0
+
 
 @dataclass(frozen=True, slots=True)
 class Check:
@@ -39,7 +43,7 @@ def database() -> Check:
 def face_api() -> Check:
     """One cheap authenticated call: listing a single job."""
     try:
-        with face_api_client() as api:
+        with face_api_client(max_retries=0, timeout=FACE_API_PROBE_TIMEOUT) as api:
             api.list_face_matches(limit=1)
     except FaceApiError as err:
         return Check("face_api", False, str(err))

@@ -31,8 +31,14 @@ def _transport_from(dotted_path: str, setting: str) -> httpx.BaseTransport:
     return transport
 
 
-def face_api_client() -> FaceApiClient:
-    """A client for the configured face API (remote, or the embedded engine)."""
+def face_api_client(
+    *, max_retries: int | None = None, timeout: float | None = None
+) -> FaceApiClient:
+    """A client for the configured face API (remote, or the embedded engine).
+
+    `max_retries` and `timeout` override the settings for callers that must
+    answer fast rather than patiently (a health probe).
+    """
     transport: httpx.BaseTransport | None = None
     override = getattr(settings, "FACE_API_TRANSPORT", None)
     if override:
@@ -45,8 +51,8 @@ def face_api_client() -> FaceApiClient:
         base_url,
         settings.FACE_API_KEY,
         transport=transport,
-        timeout=settings.FACE_API_TIMEOUT,
-        max_retries=settings.FACE_API_MAX_RETRIES,
+        timeout=settings.FACE_API_TIMEOUT if timeout is None else timeout,
+        max_retries=settings.FACE_API_MAX_RETRIES if max_retries is None else max_retries,
         retry_budget=settings.FACE_API_RETRY_BUDGET,
         concurrency=settings.FACE_API_CONCURRENCY,
     )
