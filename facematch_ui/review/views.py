@@ -41,8 +41,8 @@ from facematch_ui.review.forms import (
 )
 from facematch_ui.review.models import Job, JobStatus
 from facematch_ui.review.new_match import start_face_match, uploaded_videos
-from facematch_ui.review.queries import gallery_page, progress_by_job
-from facematch_ui.review.similarity import stacked_drawing
+from facematch_ui.review.queries import GalleryPage, gallery_page, progress_by_job
+from facematch_ui.review.similarity import VerdictCounts, stacked_drawing
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,29 @@ def gallery_context(
     counts unless cached for the job's counts version (review.counts_cache);
     one more for a quality filter or a fractional threshold (a COUNT).
     """
-    context: dict = {
+    context = gallery_frame_context(
+        job, query, gallery_url=gallery_url, match_url_prefix=match_url_prefix, can_edit=can_edit
+    )
+    if job.status == JobStatus.COMPLETED:
+        counts = cached_verdict_counts(job)
+        page = gallery_page(
+            job,
+            threshold=query.threshold,
+            sort=query.sort,
+            page=query.page,
+            page_size=query.page_size,
+            known_total=known_total(counts, query),
+            query=query,
+        )
+        context.update(gallery_results_context(query, counts, page))
+    return context
+
+
+def gallery_frame_context(
+    job: Job, query: GalleryQuery, *, gallery_url: str, match_url_prefix: str, can_edit: bool
+) -> dict:
+    """The gallery context that reads nothing: the job, the view state and its links."""
+    return {
         "job": job,
         "query": query,
         "page_sizes": PAGE_SIZES,
@@ -156,27 +178,28 @@ def gallery_context(
         "match_url_prefix": match_url_prefix,
         "can_edit": can_edit,
     }
-    if job.status == JobStatus.COMPLETED:
-        counts = cached_verdict_counts(job)
-        histogram = counts.stacked()
-        context["histogram"] = histogram
-        context["drawing"] = stacked_drawing(histogram, query.threshold)
-        context["progress"] = counts.progress()
-        known_total = (
-            None
-            if query.has_quality_filter
-            else counts.counts(query.verdict).at_or_above(query.threshold)
-        )
-        context["page"] = gallery_page(
-            job,
-            threshold=query.threshold,
-            sort=query.sort,
-            page=query.page,
-            page_size=query.page_size,
-            known_total=known_total,
-            query=query,
-        )
-    return context
+
+
+def known_total(counts: VerdictCounts, query: GalleryQuery) -> int | None:
+    """How many matches `query` selects, when the counts tell (None: COUNT them)."""
+    if query.has_quality_filter:
+        return None
+    return counts.counts(query.verdict).at_or_above(query.threshold)
+
+
+def gallery_results_context(query: GalleryQuery, counts: VerdictCounts, page: GalleryPage) -> dict:
+    """The completed job's results: histogram, progress and the page of cards.
+
+    Kept apart from the two reads, so bench/gallery.py builds the same
+    context from in-memory values to time what the reads cost.
+    """
+    histogram = counts.stacked()
+    return {
+        "histogram": histogram,
+        "drawing": stacked_drawing(histogram, query.threshold),
+        "progress": counts.progress(),
+        "page": page,
+    }
 
 
 def job_gallery_links(job: Job) -> dict[str, object]:
