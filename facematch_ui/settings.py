@@ -69,16 +69,14 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Our own origin only and no inline script, in every environment so tests
-# meet the policy browsers enforce. `style-src-attr 'unsafe-inline'`: the
-# face boxes over thumbnails are positioned by style="top:…%" attributes
-# computed from each match's data (no script runs from a style attribute).
-# FACEMATCH_CSP replaces the whole policy, e.g. to drop that once the
-# templates position boxes another way; an empty value sends none.
+# Our own origin only, no inline script or style, in every environment so
+# tests meet the policy browsers enforce (face boxes are SVG rects, htmx's
+# indicator styles live in app.css). FACEMATCH_CSP replaces the whole
+# policy; an empty value sends none.
 CONTENT_SECURITY_POLICY = env_str(
     "CSP",
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "style-src 'self'; style-src-attr 'unsafe-inline'; script-src 'self'; "
+    "style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 )
 

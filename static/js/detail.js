@@ -129,7 +129,8 @@
       if (video.videoWidth && video.videoHeight) player.style.aspectRatio = video.videoWidth + " / " + video.videoHeight;
       if (video.currentTime < 0.01) video.currentTime = parseFloat(player.dataset.start) || 0;
     });
-    function update() { box.hidden = Math.abs(video.currentTime - at) >= tolerance; }
+    // An SVG element has no .hidden property: toggle the attribute.
+    function update() { box.toggleAttribute("hidden", Math.abs(video.currentTime - at) >= tolerance); }
     video.addEventListener("timeupdate", update);
     video.addEventListener("seeked", update);
   }
