@@ -221,6 +221,8 @@ ENGINE_DETECTOR = env_choice("DETECTOR", "hog", ("hog", "cnn"))
 ENGINE_WORKERS = env_int("ENGINE_WORKERS", 0, minimum=0) or None
 ENGINE_MATCH_THRESHOLD = env_float("MATCH_THRESHOLD", 0.0, minimum=0)  # 0: engine default
 ENGINE_ALLOW_REMOTE_URLS = env_bool("ALLOW_REMOTE_URLS", False)
+# Lifts only the public-address rule of remote fetches, for local testing.
+ENGINE_ALLOW_PRIVATE_URLS = env_bool("ALLOW_PRIVATE_URLS", False)
 ENGINE_REMOTE_FETCH_MAX_BYTES = env_int("REMOTE_FETCH_MAX_BYTES", 200 * 1024**2, minimum=1)
 ENGINE_MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1)
 ENGINE_STALE_JOB_SECONDS = env_int("STALE_JOB_SECONDS", 600, minimum=10)
