@@ -100,7 +100,7 @@ def check_url(url: str, resolve: Resolver = _system_resolve) -> tuple[str, str, 
         raise FetchError(f"Cannot resolve host {host!r}.") from err
     if not addresses:
         raise FetchError(f"Cannot resolve host {host!r}.")
-    if not getattr(settings, "ENGINE_ALLOW_PRIVATE_URLS", False):
+    if not settings.ENGINE_ALLOW_PRIVATE_URLS:
         for address in addresses:
             if not _is_public(address):
                 raise FetchError(
