@@ -231,24 +231,32 @@ def job_detail(request: HtmxHttpRequest, api_id: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _request_sync_throttled(api_id: str) -> None:
-    """Ask for a background sync, at most once per sync interval per job."""
+def _request_sync_throttled(api_id: str) -> bool:
+    """Ask for a background sync, at most once per sync interval per job.
+
+    True when asked now (an immediate task backend has synced by then).
+    """
     interval = max(int(settings.REVIEW_SYNC_INTERVAL), 1)
     if not cache.add(f"review:sync-requested:{api_id}", True, timeout=interval):
-        return
+        return False
     try:
         tasks.request_sync(api_id)
     except FaceApiError as err:  # an immediate task backend syncs inline
         logger.warning("sync of %s failed: %s", api_id, err)
+    return True
 
 
 @require_GET
 @login_required
 def job_status(request: HtmxHttpRequest, api_id: str) -> HttpResponse:
-    """The status badge, polled while the job runs; 286 stops the polling."""
+    """The status badge, polled while the job runs; 286 stops the polling.
+
+    Polled every 2 s by every open page, so it stays at the job's one query
+    (after the session's): a final job is never synced, and a running one is
+    read again only when this poll asked for a sync.
+    """
     job = get_job_for_user(request.user, api_id)
-    if not job.is_final and job.vanished_at is None:
-        _request_sync_throttled(job.api_id)
+    if not job.is_final and job.vanished_at is None and _request_sync_throttled(job.api_id):
         job.refresh_from_db()
     response = render(request, "review/job_detail.html#status", {"job": job})
     if job.is_final or job.vanished_at is not None:
