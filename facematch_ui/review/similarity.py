@@ -1,16 +1,16 @@
 """How a job's similarities are distributed: counts, histogram, its drawing.
 
-One GROUP BY counts the matches at each whole-number similarity; that is
-cached per sync state, and both the histogram and "how many at or above
-the threshold" (for whole-number thresholds, what the slider sends) are
-read from it without touching the database again.
+One GROUP BY counts the matches at each whole-number similarity (split by
+verdict for the job page, which caches it: review.counts_cache), and both
+the histogram and "how many at or above the threshold" (for whole-number
+thresholds, what the slider sends) are read from it without touching the
+database again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, F, IntegerField
 from django.db.models.functions import Cast, Floor, Least
 
@@ -21,8 +21,6 @@ from facematch_ui.review.verdict_queries import (
     StackedBin,
     StackedHistogram,
 )
-
-COUNTS_CACHE_SECONDS = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,21 +68,6 @@ def similarity_counts(job: Job) -> SimilarityCounts:
     return SimilarityCounts(per_point=tuple(per_point))
 
 
-def cached_similarity_counts(job: Job) -> SimilarityCounts:
-    """The counts, recomputed only after a sync changed the job's matches.
-
-    Counting every match is the one query whose cost grows with the job; the
-    key names what a sync changes, so stale counts are never served.
-    """
-    synced = job.synced_at.timestamp() if job.synced_at else 0
-    key = f"review:similarity-counts:{job.pk}:{job.matches_synced}:{job.match_total}:{synced}"
-    per_point = cache.get(key)
-    if per_point is None:
-        per_point = similarity_counts(job).per_point
-        cache.set(key, per_point, timeout=COUNTS_CACHE_SECONDS)
-    return SimilarityCounts(per_point=tuple(per_point))
-
-
 def similarity_histogram(job: Job, *, bins: int = 20) -> Histogram:
     """The job's similarities in `bins` equal bins over 0..100 (one query)."""
     return similarity_counts(job).histogram(bins)
@@ -96,7 +79,7 @@ class VerdictCounts:
 
     The job page's one counting query: the stacked histogram, review
     progress and "how many at or above the threshold" for any verdict filter
-    all come from it. Not cached: a verdict changes it at any moment.
+    all come from it. review.counts_cache keeps it per job counts version.
     """
 
     by_verdict: dict[str, SimilarityCounts]  # VERDICT_FILTERS -> counts

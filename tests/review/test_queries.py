@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from facematch_ui.review.models import Match
 from facematch_ui.review.queries import gallery_page, similarity_histogram
-from facematch_ui.review.similarity import cached_similarity_counts
+from facematch_ui.review.similarity import similarity_counts
 from tests.review.factories import make_job, make_matches
 
 pytestmark = pytest.mark.django_db
@@ -123,25 +123,16 @@ def test_bars_wholly_below_the_threshold_are_dimmed() -> None:
     assert max(bar.height for bar in drawing.bars) == 80
 
 
-def test_cached_counts_answer_whole_number_thresholds_without_a_query() -> None:
+def test_counts_answer_whole_number_thresholds_without_another_query() -> None:
     job = make_job()
     make_matches(job, 200, similarity_range=(0, 100), seed=5)
-    counts = cached_similarity_counts(job)
-    for threshold in (0, 37, 61, 99, 100):
-        expected = Match.objects.filter(job=job, similarity__gte=threshold).count()
-        assert counts.at_or_above(threshold) == expected
-    assert counts.at_or_above(37.5) is None
     with CaptureQueriesContext(connection) as queries:
-        again = cached_similarity_counts(job)
-    assert len(queries) == 0 and again == counts
-
-
-def test_cached_counts_are_recounted_after_a_sync_adds_matches() -> None:
-    job = make_job()
-    make_matches(job, 10)
-    assert cached_similarity_counts(job).total == 10
-    make_matches(job, 5, start=10)  # bumps matches_synced, as a sync does
-    assert cached_similarity_counts(job).total == 15
+        counts = similarity_counts(job)
+        answers = {t: counts.at_or_above(t) for t in (0, 37, 61, 99, 100)}
+    assert len(queries) == 1
+    for threshold, answer in answers.items():
+        assert answer == Match.objects.filter(job=job, similarity__gte=threshold).count()
+    assert counts.at_or_above(37.5) is None
 
 
 def test_a_known_total_saves_the_count_query() -> None:
