@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,10 +196,8 @@ def main() -> None:
                 queries = count_queries(client, url, headers)
                 count_queries(client, plain_url, headers)
                 same_cards(client, url, plain_url, headers)
-                ours = median_seconds(lambda u=url, h=headers: client.get(u, headers=h), args.runs)
-                base = median_seconds(
-                    lambda u=plain_url, h=headers: client.get(u, headers=h), args.runs
-                )
+                ours = median_seconds(partial(client.get, url, headers=headers), args.runs)
+                base = median_seconds(partial(client.get, plain_url, headers=headers), args.runs)
                 worst = max(worst, ours / base)
                 most_queries = max(most_queries, cold, queries)
                 print(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -125,7 +126,7 @@ def reverse_order(order: tuple[str, ...]) -> tuple[str, ...]:
 
 def _page_ids(
     matching: QuerySet[Match], order: tuple[str, ...], offset: int, size: int, total: int
-) -> QuerySet[Match]:
+) -> QuerySet[Match, Any]:
     """The ids of rows offset..offset+size in `order`, walking from the nearer end.
 
     An OFFSET costs the rows it skips; past the middle, skipping from the

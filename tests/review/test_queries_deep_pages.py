@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from facematch_ui.review.forms import GalleryQuery
+from facematch_ui.review.forms import GalleryQuery, Sort
 from facematch_ui.review.models import Job, Match
 from facematch_ui.review.queries import (
     ORDERINGS,
@@ -88,7 +88,7 @@ QUERIES = {
 
 @pytest.mark.parametrize("sort", list(ORDERINGS))
 @pytest.mark.parametrize("name", list(QUERIES))
-def test_every_page_equals_the_forward_query(job: Job, sort: str, name: str) -> None:
+def test_every_page_equals_the_forward_query(job: Job, sort: Sort, name: str) -> None:
     query = replace(QUERIES[name], sort=sort)
     total = gallery_matches(job, query).count()
     pages = math.ceil(total / PAGE_SIZE)
