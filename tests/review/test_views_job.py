@@ -88,7 +88,7 @@ def test_a_card_shows_similarity_time_and_the_box_in_percent(analyst: Client) ->
     html = analyst.get(f"/jobs/{job.api_id}/").content.decode()
     assert '<dd class="similarity">87.3%</dd>' in html
     assert "<time>1:02:03</time>" in html
-    assert "top:25.0000%;left:50.0000%;width:11.2500%;height:20.0000%" in html
+    assert '<rect class="box" x="50.0000%" y="25.0000%" width="11.2500%" height="20.0000%"/>' in html
     assert f'src="/jobs/{job.api_id}/matches/m-one/frame.jpg"' in html
     assert f'src="/jobs/{job.api_id}/matches/m-one/face.jpg"' in html
 
