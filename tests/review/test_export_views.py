@@ -29,13 +29,6 @@ def job():  # type: ignore[no-untyped-def]
     return job
 
 
-@pytest.fixture
-def analyst() -> Client:
-    client = Client()
-    client.force_login(make_user())
-    return client
-
-
 def _csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
     text = b"".join(response.streaming_content).decode()
     return list(csv.reader(io.StringIO(text)))

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from facematch_ui.review import queries
@@ -18,13 +16,6 @@ pytestmark = pytest.mark.django_db
 
 # The CSRF token is masked anew on each render (form fields and hx-headers).
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]*"')
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_an_unreviewed_card_renders_exactly_as_with_no_verdict_at_all(

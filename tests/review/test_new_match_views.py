@@ -3,52 +3,28 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from facematch_ui.review.models import Job, JobStatus
 from facematch_ui.review.thumbnails import source_image_file
 from tests.engine.media import bomb_png, jpeg_bytes
-from tests.review import fake_api
 from tests.review.factories import make_user
 from tests.review.fake_api import FakeFaceApi
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40  # what the fake API stores
 PHOTO = jpeg_bytes((120, 90))
 
 
-@pytest.fixture(autouse=True)
-def _isolated(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.REVIEW_THUMBNAIL_DIR = tmp_path / "thumbnails"
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
-def face_api(settings: Any) -> Iterator[FakeFaceApi]:
-    api = FakeFaceApi()
-    settings.FACE_API_URL = "http://api.test/v1"
-    settings.FACE_API_KEY = "test-key"
-    settings.FACE_API_TRANSPORT = "tests.review.fake_api.FakeTransport"
-    settings.FACE_API_MAX_RETRIES = 0
-    fake_api.current = api
-    yield api
-    fake_api.current = None
-
-
-@pytest.fixture
-def analyst(client: Client) -> Client:
-    client.force_login(make_user("ana"))
-    return client
+def analyst_user() -> AbstractBaseUser:
+    return make_user("ana")  # a started job records who added it
 
 
 def video_upload(name: str = "lobby.mp4", content: bytes = VIDEO) -> SimpleUploadedFile:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.utils import timezone
 
@@ -19,18 +18,9 @@ from tests.review.triage_factories import give_verdicts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
-def analyst() -> Client:
-    client = Client()
-    client.force_login(make_user("sharer"))
-    return client
+def analyst_user() -> AbstractBaseUser:
+    return make_user("sharer")  # the listing shows who made a link
 
 
 def _shared_job(n: int = 3, **link_options):  # type: ignore[no-untyped-def]

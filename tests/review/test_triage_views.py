@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
+from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from facematch_ui.review.models import Match, Verdict, VerdictChange
@@ -18,24 +17,12 @@ from tests.review.triage_factories import give_verdicts, match_named
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-
-
-@pytest.fixture
-def user() -> object:
-    return make_user("ana")
-
-
-@pytest.fixture
-def analyst(client: Client, user: object) -> Client:
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
-
-
 HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def analyst_user() -> AbstractBaseUser:
+    return make_user("ana")  # the card names who set a verdict
 
 
 def verdict_url(job: object, match_id: str) -> str:
@@ -47,7 +34,7 @@ def card_ids(html: str) -> list[str]:
 
 
 def test_a_verdict_post_sets_it_records_history_and_returns_the_card(
-    analyst: Client, user: object
+    analyst: Client, analyst_user: object
 ) -> None:
     job = make_job()
     make_matches(job, 5)
@@ -64,9 +51,13 @@ def test_a_verdict_post_sets_it_records_history_and_returns_the_card(
     assert 'name="expected_version" value="1"' in html
     assert "Confirmed by ana on" in html and "same scar" in html
     verdict = Verdict.objects.get(match__api_id="m-000002")
-    assert (verdict.value, verdict.note, verdict.set_by) == ("confirmed", "same scar", user)
+    assert (verdict.value, verdict.note, verdict.set_by) == ("confirmed", "same scar", analyst_user)
     change = VerdictChange.objects.get(match=verdict.match)
-    assert (change.previous_value, change.value, change.changed_by) == ("", "confirmed", user)
+    assert (change.previous_value, change.value, change.changed_by) == (
+        "",
+        "confirmed",
+        analyst_user,
+    )
     saved = json.loads(response["HX-Trigger"])["verdict-saved"]
     assert saved["match"] == "m-000002" and saved["value"] == "confirmed"
     assert saved["next"] is not None and saved["next"] != "m-000002"
@@ -276,7 +267,7 @@ def test_can_edit_shows_controls_on_the_job_page_and_hides_them_when_false(
     ],
 )
 def test_every_triage_post_needs_a_login_and_a_csrf_token(
-    path: str, data: dict[str, str], user: object
+    path: str, data: dict[str, str], analyst_user: object
 ) -> None:
     job = make_job()
     make_matches(job, 1)
@@ -287,7 +278,7 @@ def test_every_triage_post_needs_a_login_and_a_csrf_token(
     if response.status_code == 302:
         assert response["Location"].startswith("/accounts/login/")
     signed_in = Client(enforce_csrf_checks=True)
-    signed_in.force_login(user)  # type: ignore[arg-type]
+    signed_in.force_login(analyst_user)  # type: ignore[arg-type]
     assert signed_in.post(url, data).status_code == 403
     assert not Verdict.objects.exists()
     assert signed_in.get(url).status_code in (400, 405)  # GET never writes

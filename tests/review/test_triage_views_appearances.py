@@ -7,16 +7,10 @@ from django.test import Client
 
 from facematch_ui.review.models import Match, Verdict
 from facematch_ui.review.verdicts import set_verdict
-from tests.review.factories import make_job, make_user
+from tests.review.factories import make_job
 from tests.review.triage_factories import match_named
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def analyst(client: Client) -> Client:
-    client.force_login(make_user())
-    return client
 
 
 def job_with_two_appearances() -> object:

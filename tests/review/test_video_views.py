@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from facematch_ui.engine.files import store_video
 from facematch_ui.review.sharing import create_share_link
 from facematch_ui.review.video import MAX_RANGE_BYTES, capped_range
 from tests.engine.media import solid_video
-from tests.review.factories import make_job, make_matches, make_user
+from tests.review.factories import make_job, make_matches
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -36,13 +27,6 @@ def job_with_video(video: bytes):  # type: ignore[no-untyped-def]
     job = make_job(file_id=str(stored.id))
     make_matches(job, 3)
     return job
-
-
-@pytest.fixture
-def analyst() -> Client:
-    client = Client()
-    client.force_login(make_user())
-    return client
 
 
 def test_ranges_are_capped_to_bound_memory() -> None:

@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from facematch_ui.review.models import Job, JobStatus, ThumbnailState
-from tests.review import fake_api
-from tests.review.factories import make_job, make_matches, make_user
+from tests.review.conftest import FACE_API_KEY as API_KEY
+from tests.review.factories import make_job, make_matches
 from tests.review.fake_api import FakeFaceApi
 
 pytestmark = pytest.mark.django_db
 
 UNKNOWN_ID = "3f2b8c1e-7d4a-4c55-9a0e-1b2c3d4e5f60"
-API_KEY = "sk-secret-key-never-in-html"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()  # the status view's sync throttle lives there
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def face_api(settings: object) -> Iterator[FakeFaceApi]:
-    """The face API the views reach through the service module, faked at HTTP."""
-    api = FakeFaceApi()
-    settings.FACE_API_URL = "http://api.test/v1"  # type: ignore[attr-defined]
-    settings.FACE_API_KEY = API_KEY  # type: ignore[attr-defined]
-    settings.FACE_API_TRANSPORT = "tests.review.fake_api.FakeTransport"  # type: ignore[attr-defined]
-    settings.FACE_API_MAX_RETRIES = 0  # type: ignore[attr-defined]
-    fake_api.current = api
-    yield api
-    fake_api.current = None
-
-
-@pytest.fixture
-def analyst(client: Client) -> Client:
-    client.force_login(make_user())
-    return client
 
 
 # --- Login -------------------------------------------------------------------

@@ -4,46 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from facematch_ui.review.models import JobStatus, Match
-from tests.review import fake_api
-from tests.review.factories import make_job, make_matches, make_user
+from tests.review.factories import make_job, make_matches
 from tests.review.fake_api import FakeFaceApi
 
 pytestmark = pytest.mark.django_db
 
 JOB_ID = "0b7f3c52-5d1e-4a8e-9d8e-3f6b2a1c9e70"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def face_api(settings: object) -> Iterator[FakeFaceApi]:
-    api = FakeFaceApi()
-    settings.FACE_API_URL = "http://api.test/v1"  # type: ignore[attr-defined]
-    settings.FACE_API_TRANSPORT = "tests.review.fake_api.FakeTransport"  # type: ignore[attr-defined]
-    settings.FACE_API_MAX_RETRIES = 0  # type: ignore[attr-defined]
-    fake_api.current = api
-    yield api
-    fake_api.current = None
-
-
-@pytest.fixture
-def analyst(client: Client) -> Client:
-    client.force_login(make_user())
-    return client
 
 
 def card_ids(html: str) -> list[str]:
@@ -88,7 +61,9 @@ def test_a_card_shows_similarity_time_and_the_box_in_percent(analyst: Client) ->
     html = analyst.get(f"/jobs/{job.api_id}/").content.decode()
     assert '<dd class="similarity">87.3%</dd>' in html
     assert "<time>1:02:03</time>" in html
-    assert '<rect class="box" x="50.0000%" y="25.0000%" width="11.2500%" height="20.0000%"/>' in html
+    assert (
+        '<rect class="box" x="50.0000%" y="25.0000%" width="11.2500%" height="20.0000%"/>' in html
+    )
     assert f'src="/jobs/{job.api_id}/matches/m-one/frame.jpg"' in html
     assert f'src="/jobs/{job.api_id}/matches/m-one/face.jpg"' in html
 

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
 from facematch_ui.review.models import JobStatus
-from tests.review.factories import make_job, make_user
+from tests.review.factories import make_job
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def analyst(client: Client) -> Client:
-    client.force_login(make_user())
-    return client
 
 
 def badge_text(html: str) -> str:

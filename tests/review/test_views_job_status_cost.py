@@ -2,46 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
 from facematch_ui.review.models import JobStatus
-from tests.review import fake_api
-from tests.review.factories import make_job, make_matches, make_user
+from tests.review.factories import make_job, make_matches
 from tests.review.fake_api import FakeFaceApi
 
 pytestmark = pytest.mark.django_db
 
 JOB_ID = "6d0c1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f"
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def face_api(settings: object) -> Iterator[FakeFaceApi]:
-    api = FakeFaceApi()
-    settings.FACE_API_URL = "http://api.test/v1"  # type: ignore[attr-defined]
-    settings.FACE_API_TRANSPORT = "tests.review.fake_api.FakeTransport"  # type: ignore[attr-defined]
-    settings.FACE_API_MAX_RETRIES = 0  # type: ignore[attr-defined]
-    fake_api.current = api
-    yield api
-    fake_api.current = None
-
-
-@pytest.fixture
-def analyst(client: Client) -> Client:
-    client.force_login(make_user())
-    return client
 
 
 def poll(client: Client) -> tuple[int, list[str]]:

@@ -10,15 +10,9 @@ from django.test import Client
 from PIL import Image
 
 from facematch_ui.review.models import ThumbnailState
-from tests.review.factories import make_job, make_matches, make_user
+from tests.review.factories import make_job, make_matches
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def analyst(client: Client) -> Client:
-    client.force_login(make_user())
-    return client
 
 
 def body(response: object) -> bytes:
