@@ -27,7 +27,7 @@ from facematch_ui.review.forms import GalleryQuery, GalleryQueryForm
 from facematch_ui.review.models import Job, Match, Verdict, VerdictValue
 from facematch_ui.review.queries import CARD_FIELDS, next_unreviewed_in, position_in, shown_verdict
 from facematch_ui.review.similarity import stacked_drawing, verdict_counts
-from facematch_ui.review.templatetags.review_tags import hms, similarity
+from facematch_ui.review.templatetags.review_tags import hms, query_url, similarity
 from facematch_ui.review.views import HtmxHttpRequest, job_gallery_context, job_gallery_links
 
 MAX_BULK = 1000  # matches per bulk request: a few pages' worth
@@ -107,10 +107,12 @@ def _card_response(
     match = _match(job, match_id)
     counts = verdict_counts(job)
     histogram = counts.stacked()
+    links = job_gallery_links(job)
     context = {
-        **job_gallery_links(job),
+        **links,
         "job": job,
         "query": query,
+        "return_url": query_url(str(links["gallery_url"]), query),
         "match": match,
         "position": position_in(job, query, match),
         "conflict": conflict,

@@ -43,6 +43,7 @@ from facematch_ui.review.models import Job, JobStatus
 from facematch_ui.review.new_match import start_face_match, uploaded_videos
 from facematch_ui.review.queries import GalleryPage, gallery_page, progress_by_job
 from facematch_ui.review.similarity import VerdictCounts, stacked_drawing
+from facematch_ui.review.templatetags.review_tags import query_url
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +168,11 @@ def gallery_context(
 def gallery_frame_context(
     job: Job, query: GalleryQuery, *, gallery_url: str, match_url_prefix: str, can_edit: bool
 ) -> dict:
-    """The gallery context that reads nothing: the job, the view state and its links."""
+    """The gallery context that reads nothing: the job, the view state and its links.
+
+    `return_url` (the gallery as shown, where a verdict sends a browser
+    without JavaScript back) is built once here, not once per card.
+    """
     return {
         "job": job,
         "query": query,
@@ -175,6 +180,7 @@ def gallery_frame_context(
         "sorts": SORT_CHOICES,
         "verdict_choices": VERDICT_CHOICES,
         "gallery_url": gallery_url,
+        "return_url": query_url(gallery_url, query),
         "match_url_prefix": match_url_prefix,
         "can_edit": can_edit,
     }
