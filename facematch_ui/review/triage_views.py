@@ -23,10 +23,11 @@ from django_htmx.http import trigger_client_event
 
 from facematch_ui.review import verdicts
 from facematch_ui.review.access import get_job_for_user
+from facematch_ui.review.counts_cache import cached_verdict_counts
 from facematch_ui.review.forms import GalleryQuery, GalleryQueryForm
 from facematch_ui.review.models import Job, Match, Verdict, VerdictValue
 from facematch_ui.review.queries import CARD_FIELDS, next_unreviewed_in, position_in, shown_verdict
-from facematch_ui.review.similarity import stacked_drawing, verdict_counts
+from facematch_ui.review.similarity import stacked_drawing
 from facematch_ui.review.templatetags.review_tags import hms, query_url, similarity
 from facematch_ui.review.views import HtmxHttpRequest, job_gallery_context, job_gallery_links
 
@@ -105,7 +106,10 @@ def _card_response(
 ) -> HttpResponse:
     """The re-rendered card, with the progress and histogram out of band."""
     match = _match(job, match_id)
-    counts = verdict_counts(job)
+    # The write bumped the version on another Job instance; read it to hit
+    # the counts cached for it rather than count all the job's matches.
+    job.refresh_from_db(fields=["counts_version"])
+    counts = cached_verdict_counts(job)
     histogram = counts.stacked()
     links = job_gallery_links(job)
     context = {
