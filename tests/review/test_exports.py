@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -24,13 +22,7 @@ from facematch_ui.review.verdicts import set_verdict
 from tests.review.factories import make_job, make_user
 from tests.review.triage_factories import checkerboard, store_frame
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def thumbnail_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.REVIEW_THUMBNAIL_DIR = tmp_path / "thumbnails"
-    return settings.REVIEW_THUMBNAIL_DIR
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
 
 
 def _match(job: Job, api_id: str, seconds: float, similarity: float) -> Match:

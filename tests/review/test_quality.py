@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,17 +11,12 @@ from PIL import Image, ImageFilter
 from facematch_ui.review.models import Match
 from facematch_ui.review.quality import laplacian_variance, measure, score_job
 from tests.review.factories import make_job
+from tests.review.fake_api import FakeFaceApi
 from tests.review.triage_factories import checkerboard, store_frame
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
 
 BOX = (0.25, 0.25, 0.5, 0.5)  # top, left, width, height
-
-
-@pytest.fixture(autouse=True)
-def thumbnail_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.REVIEW_THUMBNAIL_DIR = tmp_path / "thumbnails"
-    return settings.REVIEW_THUMBNAIL_DIR
 
 
 def _jpeg(image: Image.Image) -> bytes:
@@ -127,19 +121,14 @@ def test_scores_filter_matches() -> None:
     ) == ["big"]
 
 
-def test_the_sync_task_scores_matches_once_their_thumbnails_are_stored(settings: Any) -> None:
+def test_the_sync_task_scores_matches_once_their_thumbnails_are_stored(
+    configured_api: FakeFaceApi,
+) -> None:
     from facematch_ui.review.tasks import request_sync
-    from tests.review import fake_api
 
     job_id = "0c6f1a52-7d3e-4f7e-9a55-3b1c2d4e5f60"
-    settings.FACE_API_TRANSPORT = "tests.review.fake_api.FakeTransport"
-    settings.FACE_API_MAX_RETRIES = 0
-    fake_api.current = api = fake_api.FakeFaceApi()
-    try:
-        api.serve_thumbnails(api.add_job(job_id, results=3))
-        request_sync(job_id)
-    finally:
-        fake_api.current = None
+    configured_api.serve_thumbnails(configured_api.add_job(job_id, results=3))
+    request_sync(job_id)
 
     scored = Match.objects.filter(job__api_id=job_id, sharpness__isnull=False, face_px__gt=0)
     assert scored.count() == 3

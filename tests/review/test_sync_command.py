@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from facematch_ui.review.models import Job, ThumbnailState
-from tests.review import fake_api
 from tests.review.fake_api import FakeFaceApi
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(settings: Any, tmp_path: Path) -> Iterator[FakeFaceApi]:
-    settings.REVIEW_THUMBNAIL_DIR = tmp_path / "thumbnails"
-    settings.FACE_API_TRANSPORT = "tests.review.fake_api.FakeTransport"
-    settings.FACE_API_MAX_RETRIES = 0
-    fake_api.current = FakeFaceApi()
-    yield fake_api.current
-    fake_api.current = None
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
 
 
 def run(*args: str) -> str:
@@ -34,10 +20,10 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_without_ids_it_syncs_every_listed_job_with_thumbnails(api: FakeFaceApi) -> None:
-    done = api.add_job(str(uuid.UUID(int=1)), results=2)
-    api.serve_thumbnails(done)
-    api.add_job(str(uuid.UUID(int=2)), status="processing")
+def test_without_ids_it_syncs_every_listed_job_with_thumbnails(configured_api: FakeFaceApi) -> None:
+    done = configured_api.add_job(str(uuid.UUID(int=1)), results=2)
+    configured_api.serve_thumbnails(done)
+    configured_api.add_job(str(uuid.UUID(int=2)), status="processing")
 
     output = run()
 
@@ -47,9 +33,9 @@ def test_without_ids_it_syncs_every_listed_job_with_thumbnails(api: FakeFaceApi)
     assert set(job.matches.values_list("thumbnail_state", flat=True)) == {ThumbnailState.STORED}
 
 
-def test_stored_thumbnails_get_face_size_and_sharpness(api: FakeFaceApi) -> None:
-    done = api.add_job(str(uuid.UUID(int=1)), results=2)
-    api.serve_thumbnails(done)
+def test_stored_thumbnails_get_face_size_and_sharpness(configured_api: FakeFaceApi) -> None:
+    done = configured_api.add_job(str(uuid.UUID(int=1)), results=2)
+    configured_api.serve_thumbnails(done)
 
     run(done.id)
 
@@ -58,9 +44,9 @@ def test_stored_thumbnails_get_face_size_and_sharpness(api: FakeFaceApi) -> None
     assert all(face_px and face_px > 0 and sharpness is not None for face_px, sharpness in scores)
 
 
-def test_given_ids_only_those_are_synced(api: FakeFaceApi) -> None:
-    wanted = api.add_job(str(uuid.UUID(int=1)), results=1)
-    api.add_job(str(uuid.UUID(int=2)), results=1)
+def test_given_ids_only_those_are_synced(configured_api: FakeFaceApi) -> None:
+    wanted = configured_api.add_job(str(uuid.UUID(int=1)), results=1)
+    configured_api.add_job(str(uuid.UUID(int=2)), results=1)
 
     output = run(wanted.id, "--no-thumbnails")
 
@@ -68,6 +54,6 @@ def test_given_ids_only_those_are_synced(api: FakeFaceApi) -> None:
     assert list(Job.objects.values_list("api_id", flat=True)) == [wanted.id]
 
 
-def test_a_job_that_cannot_be_synced_fails_the_command(api: FakeFaceApi) -> None:
+def test_a_job_that_cannot_be_synced_fails_the_command(configured_api: FakeFaceApi) -> None:
     with pytest.raises(CommandError, match="1 of 1 jobs could not be synced"):
         run(str(uuid.UUID(int=9)))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,23 +17,11 @@ from facematch_ui.review.tasks import (
     sync_job_list_task,
     sync_job_task,
 )
-from tests.review import fake_api
 from tests.review.fake_api import CDN, FakeFaceApi
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
 
 JOB_ID = "0c6f1a52-7d3e-4f7e-9a55-3b1c2d4e5f60"
-
-
-@pytest.fixture
-def api(settings: Any, tmp_path: Path) -> Iterator[FakeFaceApi]:
-    """The fake API behind every client the code builds from settings."""
-    settings.REVIEW_THUMBNAIL_DIR = tmp_path / "thumbnails"
-    settings.FACE_API_TRANSPORT = "tests.review.fake_api.FakeTransport"
-    settings.FACE_API_MAX_RETRIES = 0  # no real backoff sleeps in tests
-    fake_api.current = FakeFaceApi()
-    yield fake_api.current
-    fake_api.current = None
 
 
 @pytest.fixture
@@ -46,9 +32,9 @@ def deferring_backend(settings: Any) -> Any:
 
 
 def test_request_sync_syncs_a_completed_job_and_fetches_its_thumbnails(
-    api: FakeFaceApi,
+    configured_api: FakeFaceApi,
 ) -> None:
-    api.serve_thumbnails(api.add_job(JOB_ID, results=3))
+    configured_api.serve_thumbnails(configured_api.add_job(JOB_ID, results=3))
 
     result = request_sync(JOB_ID)
 
@@ -56,24 +42,24 @@ def test_request_sync_syncs_a_completed_job_and_fetches_its_thumbnails(
     job = Job.objects.get(api_id=JOB_ID)
     assert job.matches.count() == 3
     assert set(job.matches.values_list("thumbnail_state", flat=True)) == {ThumbnailState.STORED}
-    assert len(api.requests_to(CDN)) == 3
+    assert len(configured_api.requests_to(CDN)) == 3
 
 
 def test_without_deferred_tasks_a_running_job_is_synced_once_not_looped(
-    api: FakeFaceApi,
+    configured_api: FakeFaceApi,
 ) -> None:
-    api.add_job(JOB_ID, status="processing")
+    configured_api.add_job(JOB_ID, status="processing")
 
     assert request_sync(JOB_ID).return_value == "processing"
 
-    assert len(api.requests) == 1
+    assert len(configured_api.requests) == 1
 
 
 def test_a_running_job_is_polled_again_after_the_interval(
-    api: FakeFaceApi, deferring_backend: Any, settings: Any
+    configured_api: FakeFaceApi, deferring_backend: Any, settings: Any
 ) -> None:
     settings.REVIEW_SYNC_INTERVAL = 5.0
-    api.add_job(JOB_ID, status="processing")
+    configured_api.add_job(JOB_ID, status="processing")
     before = timezone.now()
 
     assert sync_job_task.call(JOB_ID) == "processing"
@@ -86,9 +72,9 @@ def test_a_running_job_is_polled_again_after_the_interval(
 
 
 def test_a_completed_job_stops_polling_and_queues_its_thumbnails(
-    api: FakeFaceApi, deferring_backend: Any
+    configured_api: FakeFaceApi, deferring_backend: Any
 ) -> None:
-    api.add_job(JOB_ID, results=2)
+    configured_api.add_job(JOB_ID, results=2)
 
     assert sync_job_task.call(JOB_ID) == "completed"
 
@@ -98,9 +84,9 @@ def test_a_completed_job_stops_polling_and_queues_its_thumbnails(
 
 
 def test_a_failed_job_stops_polling_without_thumbnails(
-    api: FakeFaceApi, deferring_backend: Any
+    configured_api: FakeFaceApi, deferring_backend: Any
 ) -> None:
-    api.add_job(JOB_ID, status="failed")
+    configured_api.add_job(JOB_ID, status="failed")
 
     assert sync_job_task.call(JOB_ID) == "failed"
 
@@ -108,12 +94,12 @@ def test_a_failed_job_stops_polling_without_thumbnails(
 
 
 def test_a_transient_error_on_a_running_job_is_retried_later(
-    api: FakeFaceApi, deferring_backend: Any
+    configured_api: FakeFaceApi, deferring_backend: Any
 ) -> None:
-    api.add_job(JOB_ID, status="processing")
+    configured_api.add_job(JOB_ID, status="processing")
     sync_job_task.call(JOB_ID)
     deferring_backend.results.clear()
-    api.failures[JOB_ID] = (503, "maintenance")
+    configured_api.failures[JOB_ID] = (503, "maintenance")
 
     assert sync_job_task.call(JOB_ID) == "error"
 
@@ -121,42 +107,44 @@ def test_a_transient_error_on_a_running_job_is_retried_later(
     assert [r.task.name for r in deferring_backend.results] == ["sync_job_task"]
 
 
-def test_a_permanent_error_stops_polling(api: FakeFaceApi, deferring_backend: Any) -> None:
-    api.add_job(JOB_ID, status="processing")
+def test_a_permanent_error_stops_polling(
+    configured_api: FakeFaceApi, deferring_backend: Any
+) -> None:
+    configured_api.add_job(JOB_ID, status="processing")
     sync_job_task.call(JOB_ID)
     deferring_backend.results.clear()
-    api.failures[JOB_ID] = (401, "key revoked")
+    configured_api.failures[JOB_ID] = (401, "key revoked")
 
     assert sync_job_task.call(JOB_ID) == "error"
 
     assert deferring_backend.results == []
 
 
-def test_a_vanished_job_stops_polling(api: FakeFaceApi, deferring_backend: Any) -> None:
-    api.add_job(JOB_ID, status="processing")
+def test_a_vanished_job_stops_polling(configured_api: FakeFaceApi, deferring_backend: Any) -> None:
+    configured_api.add_job(JOB_ID, status="processing")
     sync_job_task.call(JOB_ID)
     deferring_backend.results.clear()
-    del api.jobs[JOB_ID]
+    del configured_api.jobs[JOB_ID]
 
     assert sync_job_task.call(JOB_ID) == "vanished"
 
     assert deferring_backend.results == []
 
 
-def test_an_unknown_job_is_an_error_without_a_row(api: FakeFaceApi) -> None:
+def test_an_unknown_job_is_an_error_without_a_row(configured_api: FakeFaceApi) -> None:
     assert request_sync(JOB_ID).return_value == "error"
     assert not Job.objects.exists()
 
 
-def test_fetch_thumbnails_task_ignores_a_job_we_do_not_have(api: FakeFaceApi) -> None:
+def test_fetch_thumbnails_task_ignores_a_job_we_do_not_have(configured_api: FakeFaceApi) -> None:
     assert fetch_thumbnails_task.call(JOB_ID) == 0
 
 
 def test_the_list_task_syncs_the_list_then_the_jobs_that_need_details(
-    api: FakeFaceApi,
+    configured_api: FakeFaceApi,
 ) -> None:
-    done = api.add_job(str(uuid.UUID(int=1)), results=4)
-    api.add_job(str(uuid.UUID(int=2)), status="processing")
+    done = configured_api.add_job(str(uuid.UUID(int=1)), results=4)
+    configured_api.add_job(str(uuid.UUID(int=2)), status="processing")
 
     assert sync_job_list_task.enqueue().return_value == 2
 

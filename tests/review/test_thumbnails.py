@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -21,15 +20,9 @@ from facematch_ui.review.thumbnails import (
 from tests.review.factories import make_job, make_matches
 from tests.review.fake_api import CDN, FakeFaceApi, frame_jpeg
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
 
 JOB_ID = "0c6f1a52-7d3e-4f7e-9a55-3b1c2d4e5f60"
-
-
-@pytest.fixture(autouse=True)
-def thumbnail_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.REVIEW_THUMBNAIL_DIR = tmp_path / "thumbnails"
-    return settings.REVIEW_THUMBNAIL_DIR
 
 
 @pytest.fixture
