@@ -52,6 +52,29 @@ def make_job(**overrides: Any) -> Job:
     return Job.objects.create(**values)
 
 
+def match_row(
+    job: Job,
+    api_id: str,
+    similarity: float,
+    timestamp: float,
+    box: tuple[float, float, float, float] = (0.1, 0.1, 0.2, 0.2),
+    **fields: Any,
+) -> Match:
+    """An unsaved match with an exact similarity, time and box (top, left, width, height)."""
+    top, left, width, height = box
+    return Match(
+        job=job,
+        api_id=api_id,
+        similarity=similarity,
+        timestamp=timestamp,
+        box_top=top,
+        box_left=left,
+        box_width=width,
+        box_height=height,
+        **fields,
+    )
+
+
 def make_matches(
     job: Job,
     n: int,

@@ -9,24 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from facematch_ui.review.appearances import group_appearances, set_appearance_verdict
 from facematch_ui.review.models import Job, Match, Verdict
 from facematch_ui.review.verdicts import history, set_verdict
-from tests.review.factories import make_job, make_user
+from tests.review.factories import make_job, make_user, match_row
 
 pytestmark = pytest.mark.django_db
 
 
 def _matches_at(job: Job, seconds_and_similarity: list[tuple[float, float]]) -> list[Match]:
     return Match.objects.bulk_create(
-        Match(
-            job=job,
-            api_id=f"t-{i:04d}",
-            frame_id=f"frame-{i:04d}",
-            similarity=similarity,
-            timestamp=seconds,
-            box_top=0.1,
-            box_left=0.1,
-            box_width=0.2,
-            box_height=0.2,
-        )
+        match_row(job, f"t-{i:04d}", similarity, seconds, frame_id=f"frame-{i:04d}")
         for i, (seconds, similarity) in enumerate(seconds_and_similarity)
     )
 

@@ -19,24 +19,18 @@ from facematch_ui.review.exports import (
 )
 from facematch_ui.review.models import Job, Match
 from facematch_ui.review.verdicts import set_verdict
-from tests.review.factories import make_job, make_user
+from tests.review.factories import make_job, make_user, match_row
 from tests.review.triage_factories import checkerboard, store_frame
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
 
 
 def _match(job: Job, api_id: str, seconds: float, similarity: float) -> Match:
-    return Match.objects.create(
-        job=job,
-        api_id=api_id,
-        frame_id=f"frame-{api_id}",
-        similarity=similarity,
-        timestamp=seconds,
-        box_top=0.1,
-        box_left=0.2,
-        box_width=0.3,
-        box_height=0.4,
+    match = match_row(
+        job, api_id, similarity, seconds, box=(0.1, 0.2, 0.3, 0.4), frame_id=f"frame-{api_id}"
     )
+    match.save()
+    return match
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from facematch_ui.review.models import Match
 from facematch_ui.review.queries import gallery_page, similarity_histogram
 from facematch_ui.review.similarity import similarity_counts
-from tests.review.factories import make_job, make_matches
+from tests.review.factories import make_job, make_matches, match_row
 
 pytestmark = pytest.mark.django_db
 
@@ -80,16 +80,7 @@ def test_the_histogram_counts_similarities_in_five_point_bins() -> None:
     index = 0
     for similarity, times in rows:
         for _ in range(times):
-            Match.objects.create(
-                job=job,
-                api_id=f"m{index}",
-                similarity=similarity,
-                timestamp=index,
-                box_top=0,
-                box_left=0,
-                box_width=0.1,
-                box_height=0.1,
-            )
+            match_row(job, f"m{index}", similarity, index, box=(0, 0, 0.1, 0.1)).save()
             index += 1
     make_matches(other, 20)
 

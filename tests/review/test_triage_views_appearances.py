@@ -7,7 +7,7 @@ from django.test import Client
 
 from facematch_ui.review.models import Match, Verdict
 from facematch_ui.review.verdicts import set_verdict
-from tests.review.factories import make_job
+from tests.review.factories import make_job, match_row
 from tests.review.triage_factories import match_named
 
 pytestmark = pytest.mark.django_db
@@ -17,16 +17,7 @@ def job_with_two_appearances() -> object:
     job = make_job()
     # 0:00:10-0:00:12 (3 matches, best 91) and 0:01:40-0:01:41 (2 matches, best 70).
     for i, (t, s) in enumerate([(10, 80), (11, 91), (12, 60), (100, 70), (101, 55)]):
-        Match.objects.create(
-            job=job,
-            api_id=f"a-{i}",
-            similarity=s,
-            timestamp=t,
-            box_top=0.1,
-            box_left=0.1,
-            box_width=0.2,
-            box_height=0.2,
-        )
+        match_row(job, f"a-{i}", similarity=s, timestamp=t).save()
     return job
 
 
