@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.http import HttpResponseBase
 from django.test import Client
 
@@ -44,13 +43,6 @@ def assert_escaped(response: HttpResponseBase, *, shown: bool = True) -> None:
     assert "<img src=x" not in html and "<script>alert" not in html
     if shown:  # the page does show the string, escaped (not merely leaves it out)
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "&lt;img src=x" in html
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
