@@ -123,7 +123,11 @@ class PlainList:
         links = job_gallery_links(self.job)
         context = gallery_frame_context(self.job, query, **links)  # type: ignore[arg-type]
         page = self.pages[request.GET.urlencode()]
-        context.update(gallery_results_context(query, self.counts, page))
+        context.update(
+            gallery_results_context(
+                query, self.counts, page, match_url_prefix=str(links["match_url_prefix"])
+            )
+        )
         template = "review/job_detail.html"
         if request.headers.get("HX-Request"):
             template += "#results"

@@ -37,7 +37,7 @@ MASKS = (
     (re.compile(rb'"X-CSRFToken": "[^"]*"'), b'"X-CSRFToken"'),
     (re.compile(rb"/s/[A-Za-z0-9_-]+/"), b"/s/TOKEN/"),
     (re.compile(rb"The link expires <time[^>]*>"), b"The link expires <time>"),
-    (re.compile(rb"on \d{4}-\d\d-\d\d \d\d:\d\d"), b"on DATE"),
+    (re.compile(rb"on (?!2001)\d{4}-\d\d-\d\d \d\d:\d\d"), b"on DATE"),  # set just now
 )
 
 
@@ -58,7 +58,7 @@ def _judge(matches: list[Match]) -> None:
     verdicts.set_verdict(matches[3], "confirmed", user=sam)
     verdicts.clear_verdict(matches[3], user=sam)  # back to "" with a version
     gone.delete()
-    Verdict.objects.update(set_at=datetime(2025, 2, 3, 4, 5, tzinfo=UTC))
+    Verdict.objects.update(set_at=datetime(2001, 2, 3, 4, 5, tzinfo=UTC))
     Match.objects.filter(pk__in=[m.pk for m in matches[4:8]]).update(thumbnail_state="pending")
     Match.objects.filter(pk__in=[m.pk for m in matches[:3]]).update(face_px=88, sharpness=123.4)
 

@@ -23,6 +23,7 @@ from django_htmx.http import trigger_client_event
 
 from facematch_ui.review import verdicts
 from facematch_ui.review.access import get_job_for_user
+from facematch_ui.review.cards import card_view
 from facematch_ui.review.counts_cache import cached_verdict_counts
 from facematch_ui.review.forms import GalleryQuery, GalleryQueryForm
 from facematch_ui.review.models import Job, Match, Verdict, VerdictValue
@@ -117,8 +118,7 @@ def _card_response(
         "job": job,
         "query": query,
         "return_url": query_url(str(links["gallery_url"]), query),
-        "match": match,
-        "position": position_in(job, query, match),
+        "cards": [card_view(match, position_in(job, query, match), str(links["match_url_prefix"]))],
         "conflict": conflict,
         "progress": counts.progress(),
         "histogram": histogram,

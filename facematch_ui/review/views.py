@@ -27,6 +27,7 @@ from facematch_ui.faceapi.errors import FaceApiError, InvalidRequest, NotFound
 from facematch_ui.faceapi.types import UploadedFile
 from facematch_ui.review import sync, tasks
 from facematch_ui.review.access import get_job_for_user
+from facematch_ui.review.cards import card_views
 from facematch_ui.review.counts_cache import cached_verdict_counts
 from facematch_ui.review.forms import (
     FILES_NOT_KEPT,
@@ -161,7 +162,9 @@ def gallery_context(
             known_total=known_total(counts, query),
             query=query,
         )
-        context.update(gallery_results_context(query, counts, page))
+        context.update(
+            gallery_results_context(query, counts, page, match_url_prefix=match_url_prefix)
+        )
     return context
 
 
@@ -193,7 +196,9 @@ def known_total(counts: VerdictCounts, query: GalleryQuery) -> int | None:
     return counts.counts(query.verdict).at_or_above(query.threshold)
 
 
-def gallery_results_context(query: GalleryQuery, counts: VerdictCounts, page: GalleryPage) -> dict:
+def gallery_results_context(
+    query: GalleryQuery, counts: VerdictCounts, page: GalleryPage, *, match_url_prefix: str
+) -> dict:
     """The completed job's results: histogram, progress and the page of cards.
 
     Kept apart from the two reads, so bench/gallery.py builds the same
@@ -205,6 +210,7 @@ def gallery_results_context(query: GalleryQuery, counts: VerdictCounts, page: Ga
         "drawing": stacked_drawing(histogram, query.threshold),
         "progress": counts.progress(),
         "page": page,
+        "cards": card_views(page.items, page.start_index, match_url_prefix),
     }
 
 
