@@ -25,6 +25,11 @@ CONNECTIONS="${LOAD_CONNECTIONS:-32}"
 MATCHES="${LOAD_MATCHES:-100000}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 DB=facematch_load
+# The README's Production command; LOAD_GUNICORN_ARGS tries another worker mix.
+# On 2 cores, -w 3 --threads 2 and -w 4 --threads 1 served the gallery no
+# faster and with a worse p99 (a 1-thread worker queues the keep-alive
+# connections it holds), so the production mix stays.
+GUNICORN_ARGS="${LOAD_GUNICORN_ARGS:--w 2 -k gthread --threads 4}"
 
 if ! command -v wrk >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
@@ -56,11 +61,13 @@ export FACEMATCH_TASK_BACKEND=database
 export FACEMATCH_TRUST_X_FORWARDED_PROTO=1
 export FACEMATCH_LOG_LEVEL=WARNING
 
+echo "gunicorn $GUNICORN_ARGS"
 echo "building a job of $MATCHES matches on PostgreSQL ($DB)..."
 JOB_ID="$($PY bench/load_data.py build --matches "$MATCHES")"
 $PY manage.py collectstatic --noinput -v 0
 
-.venv/bin/gunicorn facematch_ui.wsgi -w 2 -k gthread --threads 4 -b "127.0.0.1:$PORT" \
+# shellcheck disable=SC2086  # the arguments are words
+.venv/bin/gunicorn facematch_ui.wsgi $GUNICORN_ARGS -b "127.0.0.1:$PORT" \
     --access-logfile /dev/null --error-logfile "$DATA_DIR/gunicorn.log" &
 GUNICORN_PID=$!
 for _ in $(seq 1 100); do
