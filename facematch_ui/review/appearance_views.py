@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +23,7 @@ from facematch_ui.review.access import get_job_for_user
 from facematch_ui.review.appearances import Appearance, group_appearances, set_appearance_verdict
 from facematch_ui.review.forms import PAGE_SIZES
 from facematch_ui.review.models import Job, Match, VerdictValue
+from facematch_ui.review.triage_views import invalid_form_response
 from facematch_ui.review.views import HtmxHttpRequest
 
 APPEARANCES_PER_PAGE = 25
@@ -88,7 +89,7 @@ def _rows(job: Job, appearances: list[Appearance], page: list[Appearance]) -> li
     return rows
 
 
-def _context(job: Job, page_number: object) -> dict[str, object]:
+def _context(job: Job, page_number: int | str | None) -> dict[str, object]:
     appearances = group_appearances(job)
     page = Paginator(appearances, APPEARANCES_PER_PAGE).get_page(page_number)
     job_url = reverse("review:job_detail", kwargs={"api_id": job.api_id})
@@ -118,8 +119,7 @@ def appearance_verdict(request: HtmxHttpRequest, api_id: str) -> HttpResponse:
     job = get_job_for_user(request.user, api_id)
     form = AppearanceVerdictForm(request.POST)
     if not form.is_valid():
-        text = " ".join(" ".join(errors) for errors in form.errors.values())
-        return HttpResponseBadRequest(f"Invalid request. {text}", content_type="text/plain")
+        return invalid_form_response(form)
     data = form.cleaned_data
     changed = set_appearance_verdict(
         job,

@@ -54,8 +54,12 @@ class ThresholdForm(forms.Form):
     threshold = forms.FloatField(min_value=0, max_value=100)
 
 
-def _errors(form: forms.Form) -> HttpResponse:
-    text = " ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+def invalid_form_response(form: forms.Form) -> HttpResponse:
+    """400 naming each bad field, for the triage POSTs (htmx or plain forms)."""
+    text = " ".join(
+        f"{name}: {' '.join(str(error) for error in errors)}"
+        for name, errors in form.errors.items()
+    )
     return HttpResponseBadRequest(f"Invalid request. {text}", content_type="text/plain")
 
 
@@ -152,7 +156,7 @@ def set_verdict(request: HtmxHttpRequest, api_id: str, match_id: str) -> HttpRes
     match = _match(job, match_id)
     form = VerdictForm(request.POST)
     if not form.is_valid():
-        return _errors(form)
+        return invalid_form_response(form)
     query, back = return_state(job, request.POST.get("return"))
     data = form.cleaned_data
     current = match.shown_verdict  # type: ignore[attr-defined]
@@ -186,7 +190,7 @@ def undo_verdict(request: HtmxHttpRequest, api_id: str, match_id: str) -> HttpRe
     match = _match(job, match_id)
     form = UndoForm(request.POST)
     if not form.is_valid():
-        return _errors(form)
+        return invalid_form_response(form)
     query, back = return_state(job, request.POST.get("return"))
     try:
         verdicts.clear_verdict(
@@ -219,7 +223,7 @@ def bulk_verdict(request: HtmxHttpRequest, api_id: str) -> HttpResponse:
     job = get_job_for_user(request.user, api_id)
     form = BulkForm(request.POST)
     if not form.is_valid():
-        return _errors(form)
+        return invalid_form_response(form)
     chosen = request.POST.getlist("match")
     if not chosen:
         return HttpResponseBadRequest("Select at least one match.", content_type="text/plain")
@@ -247,7 +251,7 @@ def reject_below(request: HtmxHttpRequest, api_id: str) -> HttpResponse:
     data = request.GET if request.method == "GET" else request.POST
     form = ThresholdForm(data)
     if not form.is_valid():
-        return _errors(form)
+        return invalid_form_response(form)
     threshold = form.cleaned_data["threshold"]
     shown = GalleryQuery(threshold=threshold).threshold_text
     query, back = return_state(job, data.get("return"))
