@@ -21,9 +21,11 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from django.db import transaction
 
 from facematch_ui import imaging
 from facematch_ui.faceapi import FaceApiClient
+from facematch_ui.review.counts_cache import bump_counts_version
 from facematch_ui.review.models import Job, Match, ThumbnailState
 from facematch_ui.review.thumbnails import fetch_thumbnails, thumbnail_file
 
@@ -93,5 +95,10 @@ def score_job(job: Job) -> int:
     # Threads only read and decode files; the database is written here, in batches.
     with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="quality") as pool:
         scored = [m for m in pool.map(lambda row: _score(job, row), rows) if m is not None]
-    Match.objects.bulk_update(scored, ["face_px", "sharpness"], batch_size=_WRITE_BATCH)
+    with transaction.atomic():
+        if scored:
+            # The cards show the scores and the quality filters select by
+            # them: the cached cards (review.card_cache) must go.
+            bump_counts_version(job.pk)
+        Match.objects.bulk_update(scored, ["face_px", "sharpness"], batch_size=_WRITE_BATCH)
     return len(scored)

@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Literal
 
 from django.conf import settings
+from django.db import transaction
 
 from facematch_ui import imaging
 from facematch_ui.faceapi.client import FaceApiClient
 from facematch_ui.faceapi.errors import FaceApiError
 from facematch_ui.review.api import client_or_default
+from facematch_ui.review.counts_cache import bump_counts_version
 from facematch_ui.review.models import Job, Match, ThumbnailState
 
 logger = logging.getLogger(__name__)
@@ -118,7 +120,13 @@ def fetch_thumbnails(
 
     stored = [row[0] for row, ok in zip(todo, fetched, strict=True) if ok]
     missing = [row[0] for row, ok in zip(todo, fetched, strict=True) if not ok]
-    _set_state(stored, ThumbnailState.STORED)
+    with transaction.atomic():
+        if stored:
+            # A stored frame draws the face box on the gallery's cached cards
+            # (review.card_cache); "missing" shows as "pending" did, no bump.
+            # Before the matches: the job row first, the lock order verdict writes keep.
+            bump_counts_version(job.pk)
+        _set_state(stored, ThumbnailState.STORED)
     _set_state(missing, ThumbnailState.MISSING)
     return len(stored)
 

@@ -27,6 +27,7 @@ from facematch_ui.faceapi.errors import FaceApiError, InvalidRequest, NotFound
 from facematch_ui.faceapi.types import UploadedFile
 from facematch_ui.review import sync, tasks
 from facematch_ui.review.access import get_job_for_user
+from facematch_ui.review.card_cache import card_cache_key
 from facematch_ui.review.cards import card_views
 from facematch_ui.review.counts_cache import cached_verdict_counts
 from facematch_ui.review.forms import (
@@ -147,6 +148,8 @@ def gallery_context(
     shows verdict controls. One or two queries: the page, and the verdict
     counts unless cached for the job's counts version (review.counts_cache);
     one more for a quality filter or a fractional threshold (a COUNT).
+    The rendered cards are cached for the job's counts version too
+    (review.card_cache).
     """
     context = gallery_frame_context(
         job, query, gallery_url=gallery_url, match_url_prefix=match_url_prefix, can_edit=can_edit
@@ -164,6 +167,13 @@ def gallery_context(
         )
         context.update(
             gallery_results_context(query, counts, page, match_url_prefix=match_url_prefix)
+        )
+        context["card_cache_key"] = card_cache_key(
+            job,
+            query,
+            match_url_prefix=match_url_prefix,
+            can_edit=can_edit,
+            return_url=context["return_url"],
         )
     return context
 

@@ -1,0 +1,71 @@
+"""The gallery's rendered card list, cached per job state and view.
+
+Rendering the page of cards is most of a job page request's CPU. The cards
+show only the job's matches and verdicts, and every write that changes what
+a card shows bumps `Job.counts_version` in its own transaction (verdicts,
+syncs, thumbnails stored, quality scored), so the version plus the view's
+inputs name the HTML exactly, as review.counts_cache does for the counts.
+
+The one per-user part of a card, the CSRF token of its forms, is never
+stored: the cache holds a sentinel input in its place, swapped for the
+request's own token on every read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.template import Context, Template
+from django.template.defaulttags import CsrfTokenNode
+from django.utils.safestring import SafeString, mark_safe
+
+from facematch_ui.review.forms import GalleryQuery
+from facematch_ui.review.models import Job
+
+CARD_CACHE_SECONDS = 600
+# Bump when the card template or review.cards changes what a card renders,
+# so a deploy never serves the previous markup from a shared cache.
+_MARKUP_VERSION = 1
+_SENTINEL = "card-cache-csrf-sentinel-not-a-token"
+
+
+def _csrf_input(context: Context) -> str:
+    # The {% csrf_token %} tag itself, so the markup is the template's own.
+    return str(CsrfTokenNode().render(context))
+
+
+_SENTINEL_INPUT = _csrf_input(Context({"csrf_token": _SENTINEL}))
+
+
+def card_cache_key(
+    job: Job,
+    query: GalleryQuery,
+    *,
+    match_url_prefix: str,
+    can_edit: bool,
+    return_url: str,
+) -> str:
+    """The key of the card list `job` shows for `query` at its current counts version."""
+    # added_at tells apart a job row that reused a deleted one's primary key.
+    created = job.added_at.timestamp() if job.added_at else 0
+    view = repr((_MARKUP_VERSION, query, match_url_prefix, can_edit, return_url))
+    digest = hashlib.sha256(view.encode()).hexdigest()
+    return f"review:cards:{job.pk}:{created}:{job.counts_version}:{digest}"
+
+
+def render_cards(template: Template, context: Context, key: str | None) -> SafeString:
+    """`template` (the card list) rendered in `context`, from the cache under `key`.
+
+    No key: rendered afresh and not stored (a caller that did not name the
+    job state, or a benchmark's uncached baseline).
+    """
+    if key is None:
+        return mark_safe(template.render(context))
+    html = cache.get(key)
+    if html is None:
+        with context.push(csrf_token=_SENTINEL):
+            html = str(template.render(context))
+        cache.set(key, html, timeout=CARD_CACHE_SECONDS)
+    # User data is escaped in the cards, so only the tag can write this markup.
+    return mark_safe(html.replace(_SENTINEL_INPUT, _csrf_input(context)))

@@ -1,0 +1,194 @@
+"""The gallery's cards are rendered once per job state and view, never per user's token."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+
+from facematch_ui.review import card_cache
+from facematch_ui.review.forms import GalleryQuery
+from facematch_ui.review.models import Job, Match
+from facematch_ui.review.quality import score_job
+from facematch_ui.review.sync import sync_job
+from facematch_ui.review.thumbnails import fetch_thumbnails
+from facematch_ui.review.verdicts import set_verdict
+from tests.review.factories import make_job, make_matches, make_user
+from tests.review.fake_api import FakeFaceApi
+from tests.review.triage_factories import checkerboard, store_frame
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
+
+CARD_TEMPLATE = "review/_match_card.html"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+CARDS = re.compile(r'<ol class="gallery".*?</ol>', re.S)
+JOB_ID = "0c6f1a52-7d3e-4f7e-9a55-3b1c2d4e5f61"
+
+
+def logged_in(username: str | None = None, **client_options: bool) -> Client:
+    client = Client(**client_options)
+    client.force_login(make_user(username))
+    return client
+
+
+def cards(response: HttpResponse) -> str:
+    assert response.status_code == 200
+    found = CARDS.search(response.content.decode())
+    assert found, "the page shows no cards"
+    return found.group()
+
+
+def without_tokens(html: str) -> str:
+    return TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
+
+
+def rendered_cards(response: HttpResponse) -> bool:
+    return CARD_TEMPLATE in [t.name for t in response.templates]
+
+
+def gallery(job: Job) -> str:
+    return f"/jobs/{job.api_id}/?sort=time"
+
+
+def test_a_second_request_serves_the_same_cards_without_rendering_them() -> None:
+    client = logged_in()
+    job = make_job()
+    make_matches(job, 6)
+
+    first = client.get(gallery(job))
+    second = client.get(gallery(job))
+
+    assert rendered_cards(first)
+    assert not rendered_cards(second)
+    assert without_tokens(cards(second)) == without_tokens(cards(first))
+    assert cards(second).count('<li class="card ') == 6
+
+
+def test_cached_cards_are_exactly_the_uncached_ones_but_for_the_token() -> None:
+    client = logged_in()
+    job = make_job()
+    matches = make_matches(job, 5)
+    set_verdict(matches[0], "confirmed", note="seen <twice>", user=make_user("sam"))
+    client.get(gallery(job))  # fills the cache
+    cached = client.get(gallery(job))
+    cache.clear()
+
+    uncached = client.get(gallery(job), headers={"HX-Request": "true"})
+
+    assert not rendered_cards(cached) and rendered_cards(uncached)
+    assert without_tokens(cards(cached)) == without_tokens(cards(uncached))
+    assert "Confirmed by sam" in cards(cached) and "seen &lt;twice&gt;" in cards(cached)
+
+
+def test_a_verdict_shows_on_the_next_render() -> None:
+    client = logged_in()
+    job = make_job()
+    matches = make_matches(job, 3)
+    client.get(gallery(job))
+
+    set_verdict(matches[0], "rejected", user=make_user("kim"))
+    after = client.get(gallery(job))
+
+    assert rendered_cards(after)
+    assert 'data-verdict="rejected"' in cards(after)
+    assert "by kim" in cards(after)
+
+
+def test_a_verdict_posted_through_the_page_shows_on_the_next_render() -> None:
+    client = logged_in("lee")
+    job = make_job()
+    match = make_matches(job, 2)[0]
+    client.get(gallery(job))
+
+    url = f"/jobs/{job.api_id}/matches/{match.api_id}/card/verdict/"
+    client.post(url, {"value": "unsure", "expected_version": 0, "note": "", "return": ""})
+
+    assert 'data-verdict="unsure"' in cards(client.get(gallery(job)))
+
+
+def test_stored_thumbnails_draw_the_face_box_on_the_next_render(
+    configured_api: FakeFaceApi,
+) -> None:
+    client = logged_in()
+    fake = configured_api.add_job(JOB_ID, results=3)
+    configured_api.serve_thumbnails(fake)
+    job = sync_job(JOB_ID, client=configured_api.client())
+    assert 'class="overlay"' not in cards(client.get(gallery(job)))
+
+    assert fetch_thumbnails(job, client=configured_api.client()) == 3
+
+    assert cards(client.get(gallery(job))).count('class="overlay"') == 3
+
+
+def test_quality_scores_show_on_the_next_render() -> None:
+    client = logged_in()
+    job = make_job()
+    match = make_matches(job, 1)[0]
+    before = cards(client.get(gallery(job)))
+    assert "size and sharpness not measured" in before
+
+    store_frame(match, checkerboard((320, 180)))
+    assert score_job(job) == 1
+
+    scored = Match.objects.get(pk=match.pk)
+    after = cards(client.get(gallery(job)))
+    assert f"Face {scored.face_px} px · sharpness" in after
+    assert 'class="overlay"' in after
+
+
+def test_each_user_gets_their_own_csrf_token_in_cached_cards() -> None:
+    alice = logged_in("alice")
+    bob = logged_in("bob", enforce_csrf_checks=True)
+    job = make_job()
+    match = make_matches(job, 2)[0]
+
+    alice_cards = cards(alice.get(gallery(job)))  # fills the cache
+    bob_response = bob.get(gallery(job))
+    bob_cards = cards(bob_response)
+
+    assert not rendered_cards(bob_response)
+    alice_secret = alice.cookies["csrftoken"].value
+    bob_secret = bob.cookies["csrftoken"].value
+    assert alice_secret != bob_secret
+    alice_tokens = TOKEN.findall(alice_cards)
+    bob_tokens = TOKEN.findall(bob_cards)
+    assert len(bob_tokens) == len(alice_tokens) == 2  # one verdict form per card
+    assert {_unmask_cipher_token(t) for t in alice_tokens} == {alice_secret}
+    assert {_unmask_cipher_token(t) for t in bob_tokens} == {bob_secret}
+    assert not set(alice_tokens) & set(bob_tokens)
+    assert "sentinel" not in bob_cards
+
+    # Bob's cached card form posts with Bob's token and is accepted.
+    url = f"/jobs/{job.api_id}/matches/{match.api_id}/card/verdict/"
+    form = {"value": "confirmed", "expected_version": 0, "note": "", "return": ""}
+    posted = bob.post(url, {**form, "csrfmiddlewaretoken": bob_tokens[0]})
+    assert posted.status_code != 403
+    assert Match.objects.get(pk=match.pk).verdict.value == "confirmed"  # type: ignore[attr-defined]
+
+
+def test_every_input_of_the_cards_names_its_own_cache_entry() -> None:
+    job = make_job()
+    prefix = f"/jobs/{job.api_id}/matches/"
+    default = {"match_url_prefix": prefix, "can_edit": True, "return_url": "/r"}
+    variants = [
+        (GalleryQuery(), default),
+        (GalleryQuery(page=2), default),
+        (GalleryQuery(threshold=40.5), default),
+        (GalleryQuery(sort="time"), default),
+        (GalleryQuery(verdict="confirmed"), default),
+        (GalleryQuery(min_face_px=40), default),
+        (GalleryQuery(min_sharpness=10), default),
+        (GalleryQuery(), {**default, "can_edit": False}),
+        (GalleryQuery(), {**default, "match_url_prefix": "/shared/t/matches/"}),
+        (GalleryQuery(), {**default, "return_url": "/r?page=2"}),
+    ]
+    keys = {card_cache.card_cache_key(job, q, **links) for q, links in variants}  # type: ignore[arg-type]
+    assert len(keys) == len(variants)
+
+    Job.objects.filter(pk=job.pk).update(counts_version=job.counts_version + 1)
+    job.refresh_from_db()
+    assert card_cache.card_cache_key(job, GalleryQuery(), **default) not in keys  # type: ignore[arg-type]
