@@ -1,6 +1,7 @@
-"""The gallery's rendered card list, cached per job state and view.
+"""The gallery's rendered card list and histogram, cached per job state and view.
 
-Rendering the page of cards is most of a job page request's CPU. The cards
+Rendering the page of cards is most of a job page request's CPU, and the
+histogram's stacked bars most of the rest. The cards
 show only the job's matches and verdicts, and every write that changes what
 a card shows bumps `Job.counts_version` in its own transaction (verdicts,
 syncs, thumbnails stored, quality scored), so the version plus the view's
@@ -38,6 +39,12 @@ def _csrf_input(context: Context) -> str:
 _SENTINEL_INPUT = _csrf_input(Context({"csrf_token": _SENTINEL}))
 
 
+def _job_state(job: Job) -> str:
+    # added_at tells apart a job row that reused a deleted one's primary key.
+    created = job.added_at.timestamp() if job.added_at else 0
+    return f"{job.pk}:{created}:{job.counts_version}"
+
+
 def card_cache_key(
     job: Job,
     query: GalleryQuery,
@@ -47,15 +54,18 @@ def card_cache_key(
     return_url: str,
 ) -> str:
     """The key of the card list `job` shows for `query` at its current counts version."""
-    # added_at tells apart a job row that reused a deleted one's primary key.
-    created = job.added_at.timestamp() if job.added_at else 0
     view = repr((_MARKUP_VERSION, query, match_url_prefix, can_edit, return_url))
     digest = hashlib.sha256(view.encode()).hexdigest()
-    return f"review:cards:{job.pk}:{created}:{job.counts_version}:{digest}"
+    return f"review:cards:{_job_state(job)}:{digest}"
 
 
-def render_cards(template: Template, context: Context, key: str | None) -> SafeString:
-    """`template` (the card list) rendered in `context`, from the cache under `key`.
+def histogram_cache_key(job: Job, threshold: float) -> str:
+    """The key of the job's histogram drawn at `threshold`: the counts and it are all it shows."""
+    return f"review:histogram:{_job_state(job)}:{_MARKUP_VERSION}:{threshold!r}"
+
+
+def render_cached(template: Template, context: Context, key: str | None) -> SafeString:
+    """`template` rendered in `context`, from the cache under `key`.
 
     No key: rendered afresh and not stored (a caller that did not name the
     job state, or a benchmark's uncached baseline).

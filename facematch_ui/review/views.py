@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling, trigger_client_event
@@ -27,7 +28,7 @@ from facematch_ui.faceapi.errors import FaceApiError, InvalidRequest, NotFound
 from facematch_ui.faceapi.types import UploadedFile
 from facematch_ui.review import sync, tasks
 from facematch_ui.review.access import get_job_for_user
-from facematch_ui.review.card_cache import card_cache_key
+from facematch_ui.review.card_cache import card_cache_key, histogram_cache_key
 from facematch_ui.review.cards import card_views
 from facematch_ui.review.counts_cache import cached_verdict_counts
 from facematch_ui.review.forms import (
@@ -148,8 +149,8 @@ def gallery_context(
     shows verdict controls. One or two queries: the page, and the verdict
     counts unless cached for the job's counts version (review.counts_cache);
     one more for a quality filter or a fractional threshold (a COUNT).
-    The rendered cards are cached for the job's counts version too
-    (review.card_cache).
+    The rendered cards and histogram are cached for the job's counts
+    version too (review.card_cache).
     """
     context = gallery_frame_context(
         job, query, gallery_url=gallery_url, match_url_prefix=match_url_prefix, can_edit=can_edit
@@ -175,6 +176,7 @@ def gallery_context(
             can_edit=can_edit,
             return_url=context["return_url"],
         )
+        context["histogram_cache_key"] = histogram_cache_key(job, query.threshold)
     return context
 
 
@@ -220,7 +222,10 @@ def gallery_results_context(
         "drawing": stacked_drawing(histogram, query.threshold),
         "progress": counts.progress(),
         "page": page,
-        "cards": card_views(page.items, page.start_index, match_url_prefix),
+        # Lazy: a cache hit (review.card_cache) never reads them.
+        "cards": SimpleLazyObject(
+            lambda: card_views(page.items, page.start_index, match_url_prefix)
+        ),
     }
 
 

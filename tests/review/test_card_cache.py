@@ -192,3 +192,26 @@ def test_every_input_of_the_cards_names_its_own_cache_entry() -> None:
     Job.objects.filter(pk=job.pk).update(counts_version=job.counts_version + 1)
     job.refresh_from_db()
     assert card_cache.card_cache_key(job, GalleryQuery(), **default) not in keys  # type: ignore[arg-type]
+
+
+def test_the_histogram_is_drawn_once_per_threshold_and_again_after_a_verdict() -> None:
+    client = logged_in()
+    job = make_job()
+    matches = make_matches(job, 4, similarity_range=(60, 90))
+    histogram = "review/_histogram.svg.html"
+
+    first = client.get(gallery(job))
+    again = client.get(gallery(job))
+    other_threshold = client.get(f"{gallery(job)}&threshold=70")
+    set_verdict(matches[0], "confirmed", user=make_user())
+    after = client.get(gallery(job))
+
+    rendered = [histogram in [t.name for t in r.templates] for r in (first, again)]
+    assert rendered == [True, False]
+    assert histogram in [t.name for t in other_threshold.templates]
+    assert histogram in [t.name for t in after.templates]
+    assert 'class="seg seg-confirmed"' not in first.content.decode()
+    assert 'class="seg seg-confirmed"' in after.content.decode()
+    assert again.content.decode().count('class="seg seg-') == first.content.decode().count(
+        'class="seg seg-'
+    )

@@ -1,4 +1,4 @@
-"""{% gallery_cards %}: the gallery's card list, through review.card_cache."""
+"""{% cached_include %}: a gallery piece rendered through review.card_cache."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ from django import template
 from django.template import Context
 from django.utils.safestring import SafeString
 
-from facematch_ui.review.card_cache import render_cards
+from facematch_ui.review.card_cache import render_cached
 
 register = template.Library()
 
-CARD_TEMPLATE = "review/_match_card.html"
-
 
 @register.simple_tag(takes_context=True)
-def gallery_cards(context: Context) -> SafeString:
-    """The cards of `cards`, cached under `card_cache_key` when the context has one."""
-    cards = context.template.engine.get_template(CARD_TEMPLATE)  # type: ignore[union-attr]
-    return render_cards(cards, context, context.get("card_cache_key"))
+def cached_include(context: Context, template_name: str, key: str | None) -> SafeString:
+    """`{% include template_name %}`, cached under `key` when given (review.card_cache).
+
+    A card's conflict message or an out-of-band swap belong to one answer,
+    never to the cached piece, so they render afresh.
+    """
+    if context.get("conflict") or context.get("oob"):
+        key = None
+    piece = context.template.engine.get_template(template_name)  # type: ignore[union-attr]
+    return render_cached(piece, context, key)
