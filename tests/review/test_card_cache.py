@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token
+from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
 from django.test import Client
 
 from facematch_ui.review import card_cache
@@ -21,6 +21,9 @@ from tests.review.factories import make_job, make_matches, make_user
 from tests.review.fake_api import FakeFaceApi
 from tests.review.triage_factories import checkerboard, store_frame
 
+if TYPE_CHECKING:  # a stub-only type: what the test client answers
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
 
 CARD_TEMPLATE = "review/_match_card.html"
@@ -29,13 +32,13 @@ CARDS = re.compile(r'<ol class="gallery".*?</ol>', re.S)
 JOB_ID = "0c6f1a52-7d3e-4f7e-9a55-3b1c2d4e5f61"
 
 
-def logged_in(username: str | None = None, **client_options: bool) -> Client:
-    client = Client(**client_options)
+def logged_in(username: str | None = None, *, enforce_csrf_checks: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=enforce_csrf_checks)
     client.force_login(make_user(username))
     return client
 
 
-def cards(response: HttpResponse) -> str:
+def cards(response: Response) -> str:
     assert response.status_code == 200
     found = CARDS.search(response.content.decode())
     assert found, "the page shows no cards"
@@ -46,7 +49,7 @@ def without_tokens(html: str) -> str:
     return TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
 
 
-def rendered_cards(response: HttpResponse) -> bool:
+def rendered_cards(response: Response) -> bool:
     return CARD_TEMPLATE in [t.name for t in response.templates]
 
 
