@@ -67,10 +67,11 @@ def histogram_cache_key(job: Job, threshold: float) -> str:
 def render_cached(template: Template, context: Context, key: str | None) -> SafeString:
     """`template` rendered in `context`, from the cache under `key`.
 
-    No key: rendered afresh and not stored (a caller that did not name the
-    job state, or a benchmark's uncached baseline).
+    No key (None, or "" from a template variable the context lacks):
+    rendered afresh and not stored (a caller that did not name the job
+    state, or a benchmark's uncached baseline).
     """
-    if key is None:
+    if not key:
         return mark_safe(template.render(context))
     html = cache.get(key)
     if html is None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.core.cache import cache
 from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
+from django.template.loader import render_to_string
 from django.test import Client
 
 from facematch_ui.review import card_cache
@@ -17,6 +18,7 @@ from facematch_ui.review.quality import score_job
 from facematch_ui.review.sync import sync_job
 from facematch_ui.review.thumbnails import fetch_thumbnails
 from facematch_ui.review.verdicts import set_verdict
+from facematch_ui.review.views import gallery_context
 from tests.review.factories import make_job, make_matches, make_user
 from tests.review.fake_api import FakeFaceApi
 from tests.review.triage_factories import checkerboard, store_frame
@@ -218,3 +220,22 @@ def test_the_histogram_is_drawn_once_per_threshold_and_again_after_a_verdict() -
     assert again.content.decode().count('class="seg seg-') == first.content.decode().count(
         'class="seg seg-'
     )
+
+
+def test_a_gallery_context_without_cache_keys_renders_every_piece_afresh() -> None:
+    job = make_job()
+    make_matches(job, 3)
+    query = GalleryQuery(sort="time")
+    context = gallery_context(
+        job, query, gallery_url="/g/", match_url_prefix="/g/matches/", can_edit=False
+    )
+    uncached = {k: v for k, v in context.items() if not k.endswith("_cache_key")}
+
+    twice = [render_to_string("review/_gallery.html", uncached) for _ in range(2)]
+
+    assert twice[0] == twice[1]
+    cards = CARDS.search(twice[0])
+    assert cards and cards.group().count('<li class="card ') == 3
+    assert "histogram" not in cards.group()
+    assert twice[0].count('id="histogram"') == 1
+    assert twice[0] == render_to_string("review/_gallery.html", context)
