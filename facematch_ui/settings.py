@@ -183,6 +183,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2  # non-file body (JSON with a base64 image)
 FILE_UPLOAD_TEMP_DIR = None
 
+# Per-process cache: job counts and rendered card lists (~150 KB each), keyed
+# by a per-job version, so entries are never stale, only evicted.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000, minimum=10)},
+    }
+}
+
 # --- Background work (Django's tasks API) ------------------------------------
 TASK_BACKEND = env_choice("TASK_BACKEND", "database", ("database", "rq", "immediate"))
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
