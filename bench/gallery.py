@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import statistics
 import sys
@@ -42,8 +41,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from datetime import UTC, datetime  # noqa: E402
 
+from big_job import build_job  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -55,7 +54,7 @@ from django.urls import clear_url_caches, path  # noqa: E402
 
 from facematch_ui import urls as root_urls  # noqa: E402
 from facematch_ui.review.forms import GalleryQueryForm  # noqa: E402
-from facematch_ui.review.models import Job, JobStatus, Match  # noqa: E402
+from facematch_ui.review.models import Job  # noqa: E402
 from facematch_ui.review.queries import GalleryPage, gallery_page  # noqa: E402
 from facematch_ui.review.similarity import VerdictCounts, verdict_counts  # noqa: E402
 from facematch_ui.review.views import (  # noqa: E402
@@ -69,34 +68,7 @@ THRESHOLD = 30
 
 
 def build(n: int) -> Job:
-    job = Job.objects.create(
-        api_id="bench-0000-4000-8000-000000000001",
-        status=JobStatus.COMPLETED,
-        created_at=datetime(2025, 1, 1, tzinfo=UTC),
-        match_total=n,
-        matches_synced=n,
-    )
-    rng = random.Random(1)
-    rows = []
-    for i in range(n):
-        size = rng.uniform(0.05, 0.3)
-        rows.append(
-            Match(
-                job=job,
-                api_id=f"m-{i:07d}",
-                frame_id=f"f-{i:07d}",
-                similarity=round(rng.uniform(0, 100), 2),
-                timestamp=i / 2,
-                box_top=rng.uniform(0, 1 - size),
-                box_left=rng.uniform(0, 1 - size),
-                box_width=size,
-                box_height=size,
-                thumbnail_url=f"https://cdn.example.test/{i}.jpg",
-                thumbnail_state="stored",
-            )
-        )
-    Match.objects.bulk_create(rows, batch_size=5000)
-    return job
+    return build_job("bench-0000-4000-8000-000000000001", n)
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:

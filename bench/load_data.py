@@ -28,47 +28,18 @@ JOB_ID = "5a1e0000-0000-4000-8000-000000100000"
 
 
 def build(matches: int) -> None:
-    import random
-    from datetime import UTC, datetime
 
     import django
 
     django.setup()
+    from big_job import build_job
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
 
-    from facematch_ui.review.models import Job, JobStatus, Match
-
     call_command("migrate", verbosity=0, interactive=False)
     get_user_model().objects.create_user(USERNAME, password=PASSWORD)
-    job = Job.objects.create(
-        api_id=JOB_ID,
-        status=JobStatus.COMPLETED,
-        created_at=datetime(2025, 1, 1, tzinfo=UTC),
-        match_total=matches,
-        matches_synced=matches,
-    )
-    rng = random.Random(1)
-    rows = []
-    for i in range(matches):
-        size = rng.uniform(0.05, 0.3)
-        rows.append(
-            Match(
-                job=job,
-                api_id=f"m-{i:07d}",
-                frame_id=f"f-{i:07d}",
-                similarity=round(rng.uniform(0, 100), 2),
-                timestamp=i / 2,
-                box_top=rng.uniform(0, 1 - size),
-                box_left=rng.uniform(0, 1 - size),
-                box_width=size,
-                box_height=size,
-                thumbnail_url=f"https://cdn.example.test/{i}.jpg",
-                thumbnail_state="stored",
-            )
-        )
-    Match.objects.bulk_create(rows, batch_size=5000)
+    build_job(JOB_ID, matches)
     with connection.cursor() as cursor:
         # What autovacuum does within a minute of a bulk insert (PostgreSQL 13+):
         # planner statistics, and the visibility map that lets the gallery's
