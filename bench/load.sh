@@ -68,7 +68,7 @@ $PY manage.py collectstatic --noinput -v 0
 
 # shellcheck disable=SC2086  # the arguments are words
 .venv/bin/gunicorn facematch_ui.wsgi $GUNICORN_ARGS -b "127.0.0.1:$PORT" \
-    --access-logfile /dev/null --error-logfile "$DATA_DIR/gunicorn.log" &
+    --error-logfile "$DATA_DIR/gunicorn.log" &
 GUNICORN_PID=$!
 for _ in $(seq 1 100); do
     curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break

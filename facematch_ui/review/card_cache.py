@@ -1,7 +1,10 @@
-"""The gallery's rendered card list and histogram, cached per job state and view.
+"""The gallery's rendered pieces, cached per job state and view.
 
 Rendering the page of cards is most of a job page request's CPU, and the
-histogram's stacked bars most of the rest. The cards
+histogram's stacked bars most of the rest. The results area around them
+(counts, progress, bulk actions, pagination) is cached whole, under a key of
+its own; the cards and histogram also alone, since other views share them
+(every page size of a threshold draws the same histogram). They
 show only the job's matches and verdicts, and every write that changes what
 a card shows bumps `Job.counts_version` in its own transaction (verdicts,
 syncs, thumbnails stored, quality scored), so the version plus the view's
@@ -45,6 +48,10 @@ def _job_state(job: Job) -> str:
     return f"{job.pk}:{created}:{job.counts_version}"
 
 
+def _view_digest(*view: object) -> str:
+    return hashlib.sha256(repr((_MARKUP_VERSION, *view)).encode()).hexdigest()
+
+
 def card_cache_key(
     job: Job,
     query: GalleryQuery,
@@ -54,9 +61,26 @@ def card_cache_key(
     return_url: str,
 ) -> str:
     """The key of the card list `job` shows for `query` at its current counts version."""
-    view = repr((_MARKUP_VERSION, query, match_url_prefix, can_edit, return_url))
-    digest = hashlib.sha256(view.encode()).hexdigest()
+    digest = _view_digest(query, match_url_prefix, can_edit, return_url)
     return f"review:cards:{_job_state(job)}:{digest}"
+
+
+def results_cache_key(
+    job: Job,
+    query: GalleryQuery,
+    *,
+    gallery_url: str,
+    match_url_prefix: str,
+    can_edit: bool,
+) -> str:
+    """The key of the whole results area: counts, histogram, bulk actions, cards, pages.
+
+    Beyond the cards it shows how many matches are synced of how many,
+    which a sync may change without changing a row: both are in the key.
+    """
+    synced = (job.api_id, job.match_total, job.matches_synced)
+    digest = _view_digest(query, gallery_url, match_url_prefix, can_edit, synced)
+    return f"review:results:{_job_state(job)}:{digest}"
 
 
 def histogram_cache_key(job: Job, threshold: float) -> str:

@@ -9,7 +9,9 @@ review.verdict_queries.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -57,13 +59,23 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class GalleryPage:
-    items: list[Match]
+    """One page of the gallery: its place, known from the total, and its rows.
+
+    The rows are read on first use of `items`: a page whose cards come from
+    review.card_cache renders its counts and pagination without them.
+    """
+
+    load_items: Callable[[], list[Match]] = field(repr=False, compare=False)
     number: int  # clamped to 1..num_pages
     num_pages: int
     page_size: int
     total_at_or_above: int
+
+    @cached_property
+    def items(self) -> list[Match]:
+        return self.load_items() if self.total_at_or_above else []
 
     @property
     def has_next(self) -> bool:
@@ -76,11 +88,11 @@ class GalleryPage:
     @property
     def start_index(self) -> int:
         """1-based position of the first item (0 when empty)."""
-        return (self.number - 1) * self.page_size + 1 if self.items else 0
+        return (self.number - 1) * self.page_size + 1 if self.total_at_or_above else 0
 
     @property
     def end_index(self) -> int:
-        return self.start_index + len(self.items) - 1 if self.items else 0
+        return min(self.number * self.page_size, self.total_at_or_above)
 
 
 def gallery_matches(job: Job, query: GalleryQuery) -> QuerySet[Match]:
@@ -151,10 +163,13 @@ def gallery_page(
     known_total: int | None = None,
     query: GalleryQuery | None = None,
 ) -> GalleryPage:
-    """Page `page` of the job's matches at or above `threshold` (1 or 2 queries).
+    """Page `page` of the job's matches at or above `threshold`.
+
+    One COUNT now unless `known_total` is given, and the page's rows (one
+    query) when `items` is first read.
 
     `query` adds the verdict and quality filters (its threshold wins).
-    `known_total` (from similarity counts) saves the COUNT query. A page
+    `known_total` (from similarity counts) saves the COUNT. A page
     past the end gives the last page, so an old link still shows something
     after the threshold changed. Each item carries `shown_verdict` (a falsy
     NOT_REVIEWED when the match has none).
@@ -168,20 +183,20 @@ def gallery_page(
     # A deferred join: the OFFSET walks an index for ids only, then just the
     # page's rows are read, so page 1,000 costs about what page 1 does.
     page_ids = _page_ids(matching, order, offset, page_size, total)
-    items = (
-        list(
+
+    def load_items() -> list[Match]:
+        items = list(
             Match.objects.filter(id__in=page_ids)
             .select_related("verdict__set_by")
             .order_by(*order)
             .only(*CARD_FIELDS)
         )
-        if total
-        else []
-    )
-    for item in items:
-        item.shown_verdict = shown_verdict(item) or NOT_REVIEWED  # type: ignore[attr-defined]
+        for item in items:
+            item.shown_verdict = shown_verdict(item) or NOT_REVIEWED  # type: ignore[attr-defined]
+        return items
+
     return GalleryPage(
-        items=items,
+        load_items=load_items,
         number=number,
         num_pages=num_pages,
         page_size=page_size,

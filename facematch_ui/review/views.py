@@ -28,7 +28,11 @@ from facematch_ui.faceapi.errors import FaceApiError, InvalidRequest, NotFound
 from facematch_ui.faceapi.types import UploadedFile
 from facematch_ui.review import sync, tasks
 from facematch_ui.review.access import get_job_for_user
-from facematch_ui.review.card_cache import card_cache_key, histogram_cache_key
+from facematch_ui.review.card_cache import (
+    card_cache_key,
+    histogram_cache_key,
+    results_cache_key,
+)
 from facematch_ui.review.cards import card_views
 from facematch_ui.review.counts_cache import cached_verdict_counts
 from facematch_ui.review.forms import (
@@ -149,8 +153,8 @@ def gallery_context(
     shows verdict controls. One or two queries: the page, and the verdict
     counts unless cached for the job's counts version (review.counts_cache);
     one more for a quality filter or a fractional threshold (a COUNT).
-    The rendered cards and histogram are cached for the job's counts
-    version too (review.card_cache).
+    The rendered results area, cards and histogram are cached for the
+    job's counts version too (review.card_cache).
     """
     context = gallery_frame_context(
         job, query, gallery_url=gallery_url, match_url_prefix=match_url_prefix, can_edit=can_edit
@@ -177,6 +181,13 @@ def gallery_context(
             return_url=context["return_url"],
         )
         context["histogram_cache_key"] = histogram_cache_key(job, query.threshold)
+        context["results_cache_key"] = results_cache_key(
+            job,
+            query,
+            gallery_url=gallery_url,
+            match_url_prefix=match_url_prefix,
+            can_edit=can_edit,
+        )
     return context
 
 
@@ -216,13 +227,15 @@ def gallery_results_context(
     Kept apart from the two reads, so bench/gallery.py builds the same
     context from in-memory values to time what the reads cost.
     """
-    histogram = counts.stacked()
+    # Lazy: a cache hit (review.card_cache) uses none of them.
+    histogram = SimpleLazyObject(counts.stacked)
     return {
         "histogram": histogram,
-        "drawing": stacked_drawing(histogram, query.threshold),
-        "progress": counts.progress(),
+        "drawing": SimpleLazyObject(
+            lambda: stacked_drawing(histogram, query.threshold)  # type: ignore[arg-type]
+        ),
+        "progress": SimpleLazyObject(counts.progress),
         "page": page,
-        # Lazy: a cache hit (review.card_cache) never reads them.
         "cards": SimpleLazyObject(
             lambda: card_views(page.items, page.start_index, match_url_prefix)
         ),

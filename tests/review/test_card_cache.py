@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
 from django.template.loader import render_to_string
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from facematch_ui.review import card_cache
 from facematch_ui.review.forms import GalleryQuery
@@ -29,9 +31,17 @@ if TYPE_CHECKING:  # a stub-only type: what the test client answers
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thumbnail_dir")]
 
 CARD_TEMPLATE = "review/_match_card.html"
+RESULTS = "review/_results.html"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 CARDS = re.compile(r'<ol class="gallery".*?</ol>', re.S)
 JOB_ID = "0c6f1a52-7d3e-4f7e-9a55-3b1c2d4e5f61"
+
+
+def results_area(response: Response) -> str:
+    assert response.status_code == 200
+    html = response.content.decode().strip()
+    assert html.startswith('<div id="results">'), "not the results partial"
+    return without_tokens(html)
 
 
 def logged_in(username: str | None = None, *, enforce_csrf_checks: bool = False) -> Client:
@@ -71,6 +81,20 @@ def test_a_second_request_serves_the_same_cards_without_rendering_them() -> None
     assert not rendered_cards(second)
     assert without_tokens(cards(second)) == without_tokens(cards(first))
     assert cards(second).count('<li class="card ') == 6
+
+
+def test_a_second_request_reads_no_match_rows() -> None:
+    client = logged_in()
+    job = make_job()
+    make_matches(job, 60)
+    client.get(gallery(job) + "&page=2")  # fills the caches
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(gallery(job) + "&page=2")
+
+    assert cards(again).count('<li class="card ') == 10
+    assert "Page 2 of 2 · 51\u201360" in again.content.decode()
+    assert not [q["sql"] for q in queries if '"review_match"' in q["sql"]]
 
 
 def test_cached_cards_are_exactly_the_uncached_ones_but_for_the_token() -> None:
@@ -166,6 +190,10 @@ def test_each_user_gets_their_own_csrf_token_in_cached_cards() -> None:
     assert {_unmask_cipher_token(t) for t in bob_tokens} == {bob_secret}
     assert not set(alice_tokens) & set(bob_tokens)
     assert "sentinel" not in bob_cards
+    # So does every other form of the cached results area (the bulk actions').
+    bob_page = bob_response.content.decode()
+    assert 'id="bulk-form"' in bob_page and "sentinel" not in bob_page
+    assert {_unmask_cipher_token(t) for t in TOKEN.findall(bob_page)} == {bob_secret}
 
     # Bob's cached card form posts with Bob's token and is accepted.
     url = f"/jobs/{job.api_id}/matches/{match.api_id}/card/verdict/"
@@ -173,6 +201,51 @@ def test_each_user_gets_their_own_csrf_token_in_cached_cards() -> None:
     posted = bob.post(url, {**form, "csrfmiddlewaretoken": bob_tokens[0]})
     assert posted.status_code != 403
     assert Match.objects.get(pk=match.pk).verdict.value == "confirmed"  # type: ignore[attr-defined]
+
+
+def test_the_results_area_is_rendered_once_per_job_state() -> None:
+    client = logged_in()
+    job = make_job()
+    make_matches(job, 3)
+
+    partial = {"HX-Request": "true", "HX-Target": "results"}
+    first = client.get(gallery(job), headers=partial)
+    again = client.get(gallery(job), headers=partial)
+
+    assert RESULTS in [t.name for t in first.templates]
+    assert RESULTS not in [t.name for t in again.templates]
+    assert results_area(again) == results_area(first)
+
+
+def test_the_synced_count_shows_on_the_next_render() -> None:
+    # A sync may change how many results are fetched without changing a row.
+    client = logged_in()
+    job = make_job()
+    make_matches(job, 3)
+    client.get(gallery(job))
+
+    Job.objects.filter(pk=job.pk).update(match_total=5)
+    after = client.get(gallery(job)).content.decode()
+
+    assert "Showing 3 of 5 results" in after
+
+
+def test_a_bulk_notice_belongs_to_its_answer_alone() -> None:
+    client = logged_in()
+    job = make_job()
+    matches = make_matches(job, 3)
+    client.get(gallery(job))
+
+    bulk = client.post(
+        f"/jobs/{job.api_id}/verdicts/bulk/",
+        {"value": "rejected", "match": [matches[0].api_id], "return": gallery(job)},
+        headers={"HX-Request": "true"},
+    )
+    later = client.get(gallery(job)).content.decode()
+
+    assert 'class="notice notice-success"' in bulk.content.decode()
+    assert 'class="notice notice-success"' not in later
+    assert "Rejected by" in later
 
 
 def test_every_input_of_the_cards_names_its_own_cache_entry() -> None:

@@ -69,8 +69,22 @@ def test_it_costs_two_queries_on_any_page() -> None:
     make_matches(job, 300)
     for number in (1, 6):
         with CaptureQueriesContext(connection) as queries:
-            gallery_page(job, threshold=50, sort="time", page=number, page_size=50)
+            page = gallery_page(job, threshold=50, sort="time", page=number, page_size=50)
+            assert page.items
         assert len(queries) == 2
+
+
+def test_it_reads_the_rows_only_when_the_items_are_used() -> None:
+    job = make_job()
+    make_matches(job, 300)
+    with CaptureQueriesContext(connection) as queries:
+        page = gallery_page(job, threshold=0, sort="time", page=2, page_size=50, known_total=300)
+        placed = (page.number, page.num_pages, page.start_index, page.end_index, page.has_next)
+    assert (len(queries), placed) == (0, (2, 6, 51, 100, True))
+    with CaptureQueriesContext(connection) as queries:
+        assert [m.timestamp for m in page.items] == [float(i) for i in range(50, 100)]
+        assert len(page.items) == 50  # read once
+    assert len(queries) == 1
 
 
 def test_the_histogram_counts_similarities_in_five_point_bins() -> None:
@@ -123,5 +137,5 @@ def test_a_known_total_saves_the_count_query() -> None:
         page = gallery_page(
             job, threshold=0, sort="similarity", page=2, page_size=50, known_total=60
         )
+        assert (page.number, len(page.items)) == (2, 10)
     assert len(queries) == 1
-    assert (page.number, len(page.items)) == (2, 10)

@@ -15,10 +15,11 @@ register = template.Library()
 def cached_include(context: Context, template_name: str, key: str | None) -> SafeString:
     """`{% include template_name %}`, cached under `key` when given (review.card_cache).
 
-    A card's conflict message or an out-of-band swap belong to one answer,
-    never to the cached piece, so they render afresh.
+    A card's conflict message, a bulk action's notice or an out-of-band
+    swap belong to one answer, never to the cached piece, so they render
+    afresh.
     """
-    if context.get("conflict") or context.get("oob"):
+    if context.get("conflict") or context.get("oob") or context.get("bulk_notice"):
         key = None
     piece = context.template.engine.get_template(template_name)  # type: ignore[union-attr]
     return render_cached(piece, context, key)
