@@ -4,7 +4,8 @@
 # Run: bash bench/load.sh  (or make bench-load)
 #
 # Creates a throwaway database (facematch_load) on the local PostgreSQL
-# (127.0.0.1:5432, trust auth; PGHOST/PGPORT/PGUSER override), fills it
+# (127.0.0.1:5432, trust auth; PGHOST/PGPORT/PGUSER override), uses the local
+# Redis as the shared cache (database 13; LOAD_CACHE_URL overrides), fills it
 # with one job of 100,000 matches (bench/load_data.py), starts gunicorn as
 # the README's Production section does, logs in through the login form and
 # drives two pages with wrk, 32 connections for 30 s each:
@@ -56,6 +57,8 @@ createdb "$DB"
 export FACEMATCH_ENV=production
 export FACEMATCH_SECRET_KEY="load-bench-$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')"
 export FACEMATCH_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB"
+# The shared cache a production deployment has (README): sessions, limits.
+export FACEMATCH_CACHE_URL="${LOAD_CACHE_URL:-redis://127.0.0.1:6379/13}"
 export FACEMATCH_DATA_DIR="$DATA_DIR"
 export FACEMATCH_TASK_BACKEND=database
 export FACEMATCH_TRUST_X_FORWARDED_PROTO=1

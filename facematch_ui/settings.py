@@ -22,6 +22,7 @@ from facematch_ui.lib.env import (
     env_path,
     env_str,
     persistent_secret,
+    redis_cache_from_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -183,14 +184,30 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2  # non-file body (JSON with a base64 image)
 FILE_UPLOAD_TEMP_DIR = None
 
-# Per-process cache: job counts and rendered card lists (~150 KB each), keyed
-# by a per-job version, so entries are never stale, only evicted.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000, minimum=10)},
-    }
+# Two caches. "local", in each process: job counts and rendered gallery
+# pieces (~150 KB each), keyed by a per-job version, so entries are never
+# stale, only evicted; no network hop for the largest values. "default":
+# what every process must agree on (share-link guess limits, sync throttles,
+# and sessions when shared). With FACEMATCH_CACHE_URL (Redis) it is shared by
+# every worker on every machine, and sessions are read from it before the
+# database (cached_db); without it each process counts for itself.
+CACHE_URL = env_optional_str("CACHE_URL")
+_local_cache = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "facematch-local",
+    "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000, minimum=10)},
 }
+if CACHE_URL:
+    CACHES = {"default": redis_cache_from_url(CACHE_URL), "local": _local_cache}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "facematch-default",
+        },
+        "local": _local_cache,
+    }
 
 # --- Background work (Django's tasks API) ------------------------------------
 TASK_BACKEND = env_choice("TASK_BACKEND", "database", ("database", "rq", "immediate"))

@@ -21,6 +21,7 @@ for _name in (
     "FACEMATCH_DATABASE_URL",
     "FACEMATCH_ENV",
     "FACEMATCH_CSP",
+    "FACEMATCH_CACHE_URL",
 ):
     os.environ.pop(_name, None)
 

@@ -133,3 +133,21 @@ def database_from_url(url: str) -> dict[str, object]:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def redis_cache_from_url(url: str) -> dict[str, object]:
+    """Django CACHES entry for Redis from redis://[:password@]host:port/db (or rediss://)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{PREFIX}CACHE_URL must be redis://host:port/db or rediss://..., got {url!r}"
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "facematch",
+        # A cache that is down must not hang every request: fail fast.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 
 from facematch_ui.faceapi.errors import FaceApiError
@@ -50,5 +52,19 @@ def face_api() -> Check:
     return Check("face_api", True, "ok")
 
 
+def shared_cache() -> Check:
+    """The shared cache (FACEMATCH_CACHE_URL) answers a write and a read."""
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        answered = cache.get("healthz")
+    except Exception as err:  # redis-py's errors share no base class with Django's
+        logger.warning("Health check: shared cache unavailable: %s", err)
+        return Check("cache", False, f"The shared cache does not answer ({type(err).__name__}).")
+    if answered != "ok":
+        return Check("cache", False, "The shared cache did not keep a value.")
+    return Check("cache", True, "ok")
+
+
 def run_all() -> list[Check]:
-    return [database(), face_api()]
+    """The database and the face API; the shared cache too when one is configured."""
+    return [database(), face_api(), *([shared_cache()] if settings.CACHE_URL else [])]

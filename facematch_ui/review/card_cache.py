@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template import Context, Template
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import SafeString, mark_safe
@@ -29,7 +29,7 @@ from facematch_ui.review.models import Job
 
 CARD_CACHE_SECONDS = 600
 # Bump when the card template or review.cards changes what a card renders,
-# so a deploy never serves the previous markup from a shared cache.
+# so a deploy never serves the previous markup should this cache ever be shared.
 _MARKUP_VERSION = 1
 _SENTINEL = "card-cache-csrf-sentinel-not-a-token"
 
@@ -97,10 +97,10 @@ def render_cached(template: Template, context: Context, key: str | None) -> Safe
     """
     if not key:
         return mark_safe(template.render(context))
-    html = cache.get(key)
+    html = caches["local"].get(key)
     if html is None:
         with context.push(csrf_token=_SENTINEL):
             html = str(template.render(context))
-        cache.set(key, html, timeout=CARD_CACHE_SECONDS)
+        caches["local"].set(key, html, timeout=CARD_CACHE_SECONDS)
     # User data is escaped in the cards, so only the tag can write this markup.
     return mark_safe(html.replace(_SENTINEL_INPUT, _csrf_input(context)))

@@ -12,7 +12,7 @@ each has its own in-process cache.
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import F
 
 from facematch_ui.review.models import Job
@@ -49,11 +49,11 @@ def cached_verdict_counts(job: Job) -> VerdictCounts:
     it to the new version (bump_counts_version).
     """
     key = _key(job, job.counts_version)
-    stored = cache.get(key)
+    stored = caches["local"].get(key)
     if stored is None:
         counts = verdict_counts(job)
         stored = {name: c.per_point for name, c in counts.by_verdict.items()}
-        cache.set(key, stored, timeout=COUNTS_CACHE_SECONDS)
+        caches["local"].set(key, stored, timeout=COUNTS_CACHE_SECONDS)
         return counts
     return VerdictCounts(
         by_verdict={name: SimilarityCounts(per_point=tuple(p)) for name, p in stored.items()}

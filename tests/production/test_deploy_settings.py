@@ -51,7 +51,14 @@ def test_development_makes_up_its_own_key(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "secret_key").exists()
 
 
-def test_production_passes_the_deploy_checks_with_no_warning(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "shared_cache",
+    [{}, {"FACEMATCH_CACHE_URL": "redis://cache.example.com:6379/1"}],
+    ids=["per-process cache", "shared cache"],
+)
+def test_production_passes_the_deploy_checks_with_no_warning(
+    tmp_path: Path, shared_cache: dict[str, str]
+) -> None:
     done = _manage(
         tmp_path,
         "check",
@@ -61,6 +68,7 @@ def test_production_passes_the_deploy_checks_with_no_warning(tmp_path: Path) -> 
         FACEMATCH_ENV="production",
         FACEMATCH_SECRET_KEY=SECRET,
         FACEMATCH_ALLOWED_HOSTS="facematch.example.com",
+        **shared_cache,
     )
 
     assert done.returncode == 0, done.stdout + done.stderr

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from tests.review import fake_api
@@ -19,13 +19,18 @@ from tests.review.fake_api import FakeFaceApi
 FACE_API_KEY = "sk-secret-key-never-in-html"
 
 
+def _clear_caches() -> None:
+    for each in caches.all():
+        each.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     # Sync throttles, rate limits and verdict counts live in the cache: no test
     # may see another's.
-    cache.clear()
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
 from django.template.loader import render_to_string
@@ -104,7 +104,7 @@ def test_cached_cards_are_exactly_the_uncached_ones_but_for_the_token() -> None:
     set_verdict(matches[0], "confirmed", note="seen <twice>", user=make_user("sam"))
     client.get(gallery(job))  # fills the cache
     cached = client.get(gallery(job))
-    cache.clear()
+    caches["local"].clear()
 
     uncached = client.get(gallery(job), headers={"HX-Request": "true"})
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.core.cache.backends.locmem import LocMemCache
+from django.conf import settings
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from facematch_ui.faceapi.types import BoundingBox, FaceMatchResult
-from facematch_ui.review import counts_cache, verdicts
+from facematch_ui.review import verdicts
 from facematch_ui.review.appearances import set_appearance_verdict
 from facematch_ui.review.counts_cache import cached_verdict_counts
 from facematch_ui.review.models import Job, Match
@@ -60,21 +60,18 @@ def test_counts_after_a_verdict_write_are_fresh_though_the_old_key_is_still_cach
 def test_two_processes_with_their_own_caches_both_see_a_write() -> None:
     job = make_job()
     matches = make_matches(job, 10)
-    worker_a, worker_b = LocMemCache("a", {}), LocMemCache("b", {})
 
-    def counts_in(worker: LocMemCache) -> int:
-        original = counts_cache.cache
-        counts_cache.cache = worker  # type: ignore[assignment]
-        try:
+    def counts_in(worker: str) -> int:
+        # Each worker process has its own in-process "local" cache.
+        own = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": worker}
+        with override_settings(CACHES={**settings.CACHES, "local": own}):
             return confirmed(job)
-        finally:
-            counts_cache.cache = original
 
-    assert counts_in(worker_a) == counts_in(worker_b) == 0
+    assert counts_in("worker-a") == counts_in("worker-b") == 0
     verdicts.set_verdict(matches[0], "confirmed", user=make_user())  # served by worker b
 
-    assert counts_in(worker_a) == 1
-    assert counts_in(worker_b) == 1
+    assert counts_in("worker-a") == 1
+    assert counts_in("worker-b") == 1
 
 
 def _set(job: Job, ids: list[int]) -> None:

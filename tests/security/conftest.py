@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from facematch_ui.review.models import Job, Match, ShareLink
@@ -41,12 +41,17 @@ class World:
         return routes
 
 
+def _clear_caches() -> None:
+    for each in caches.all():
+        each.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     # Rate limits live in the cache: every test starts with a clean slate.
-    cache.clear()
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
 
 
 @pytest.fixture
