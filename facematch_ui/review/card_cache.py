@@ -83,6 +83,16 @@ def results_cache_key(
     return f"review:results:{_job_state(job)}:{digest}"
 
 
+def controls_cache_key(query: GalleryQuery, gallery_url: str) -> str:
+    """The key of the gallery's controls: the view state and where they point, nothing else."""
+    return f"review:controls:{_view_digest(query, gallery_url)}"
+
+
+def job_actions_cache_key(job: Job) -> str:
+    """The key of the job page's Share and Export actions (which depend on the status)."""
+    return f"review:job-actions:{_MARKUP_VERSION}:{job.api_id}:{job.status}"
+
+
 def histogram_cache_key(job: Job, threshold: float) -> str:
     """The key of the job's histogram drawn at `threshold`: the counts and it are all it shows."""
     return f"review:histogram:{_job_state(job)}:{_MARKUP_VERSION}:{threshold!r}"

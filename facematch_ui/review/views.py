@@ -30,7 +30,9 @@ from facematch_ui.review import sync, tasks
 from facematch_ui.review.access import get_job_for_user
 from facematch_ui.review.card_cache import (
     card_cache_key,
+    controls_cache_key,
     histogram_cache_key,
+    job_actions_cache_key,
     results_cache_key,
 )
 from facematch_ui.review.cards import card_views
@@ -197,9 +199,12 @@ def gallery_frame_context(
     """The gallery context that reads nothing: the job, the view state and its links.
 
     `return_url` (the gallery as shown, where a verdict sends a browser
-    without JavaScript back) is built once here, not once per card.
+    without JavaScript back) is built once here, not once per card. The
+    controls and the job's actions are rendered through review.card_cache.
     """
     return {
+        "controls_cache_key": controls_cache_key(query, gallery_url),
+        "job_actions_cache_key": job_actions_cache_key(job),
         "job": job,
         "query": query,
         "page_sizes": PAGE_SIZES,

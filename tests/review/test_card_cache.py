@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from facematch_ui.review import card_cache
 from facematch_ui.review.forms import GalleryQuery
-from facematch_ui.review.models import Job, Match
+from facematch_ui.review.models import Job, JobStatus, Match
 from facematch_ui.review.quality import score_job
 from facematch_ui.review.sync import sync_job
 from facematch_ui.review.thumbnails import fetch_thumbnails
@@ -246,6 +246,35 @@ def test_a_bulk_notice_belongs_to_its_answer_alone() -> None:
     assert 'class="notice notice-success"' in bulk.content.decode()
     assert 'class="notice notice-success"' not in later
     assert "Rejected by" in later
+
+
+def test_the_controls_are_rendered_once_per_view_and_show_its_state() -> None:
+    client = logged_in()
+    job = make_job()
+    make_matches(job, 3)
+    controls = "review/_gallery_controls.html"
+
+    first = client.get(gallery(job))
+    again = client.get(gallery(job))
+    by_similarity = client.get(f"/jobs/{job.api_id}/?sort=similarity")
+
+    assert [controls in [t.name for t in r.templates] for r in (first, again)] == [True, False]
+    assert '<option value="time" selected>' in again.content.decode()
+    assert '<option value="similarity" selected>' in by_similarity.content.decode()
+
+
+def test_the_job_actions_follow_the_job_status() -> None:
+    client = logged_in()
+    job = make_job(status=JobStatus.PROCESSING)
+    page = f"/jobs/{job.api_id}/"
+    processing = client.get(page).content.decode()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.COMPLETED)
+
+    completed = client.get(page)
+
+    assert "Share</a>" in processing and "Export</summary>" not in processing
+    assert "review/_share_button.html" in [t.name for t in completed.templates]
+    assert "Export</summary>" in completed.content.decode()
 
 
 def test_every_input_of_the_cards_names_its_own_cache_entry() -> None:
