@@ -27,9 +27,12 @@ MATCHES="${LOAD_MATCHES:-100000}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 DB=facematch_load
 # The README's Production command; LOAD_GUNICORN_ARGS tries another worker mix.
-# On 2 cores, -w 3 --threads 2 and -w 4 --threads 1 served the gallery no
-# faster and with a worse p99 (a 1-thread worker queues the keep-alive
-# connections it holds), so the production mix stays.
+# On 2 cores, -w 3/-w 4 with 1-4 threads and -w 2 --threads 8 served the
+# gallery no faster and with no better p99, so the production mix stays.
+# Most of the run-to-run spread of the p99 is how wrk's 32 keep-alive
+# connections happen to split between the two workers: a gthread worker
+# accepts whatever arrives, busy or not (benoitc/gunicorn#3433), so a run
+# may put 27 of them on one worker, whose GIL then caps them at one core.
 GUNICORN_ARGS="${LOAD_GUNICORN_ARGS:--w 2 -k gthread --threads 4}"
 
 if ! command -v wrk >/dev/null 2>&1; then
