@@ -148,6 +148,22 @@ def _next_step(job: Job, query: GalleryQuery, match: Match) -> dict[str, object]
     }
 
 
+def _conflict_response(
+    request: HtmxHttpRequest,
+    job: Job,
+    match_id: str,
+    query: GalleryQuery,
+    back: str,
+    err: verdicts.VerdictConflict,
+) -> HttpResponse:
+    """A save refused as stale: the card as it now is (409), or back with a message."""
+    message = conflict_message(err.current)
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(f"{back}#match-{match_id}")
+    return _card_response(request, job, match_id, query, conflict=message, status=409)
+
+
 @require_POST
 @login_required
 def set_verdict(request: HtmxHttpRequest, api_id: str, match_id: str) -> HttpResponse:
@@ -170,11 +186,7 @@ def set_verdict(request: HtmxHttpRequest, api_id: str, match_id: str) -> HttpRes
             expected_version=data["expected_version"],
         )
     except verdicts.VerdictConflict as err:
-        message = conflict_message(err.current)
-        if not request.htmx:
-            messages.error(request, message)
-            return redirect(f"{back}#match-{match_id}")
-        return _card_response(request, job, match_id, query, conflict=message, status=409)
+        return _conflict_response(request, job, match_id, query, back, err)
     if not request.htmx:
         return redirect(f"{back}#match-{match_id}")
     response = _card_response(request, job, match_id, query)
@@ -199,11 +211,7 @@ def undo_verdict(request: HtmxHttpRequest, api_id: str, match_id: str) -> HttpRe
             expected_version=form.cleaned_data["expected_version"],
         )
     except verdicts.VerdictConflict as err:
-        message = conflict_message(err.current)
-        if not request.htmx:
-            messages.error(request, message)
-            return redirect(f"{back}#match-{match_id}")
-        return _card_response(request, job, match_id, query, conflict=message, status=409)
+        return _conflict_response(request, job, match_id, query, back, err)
     if not request.htmx:
         return redirect(f"{back}#match-{match_id}")
     return _card_response(request, job, match_id, query)

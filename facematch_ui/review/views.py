@@ -152,11 +152,11 @@ def gallery_context(
     `gallery_url` is where every gallery link and control points (its query
     string is added), `match_url_prefix` + a match id + "/" is a match's
     detail page (+ "frame.jpg"/"face.jpg" its thumbnails), and `can_edit`
-    shows verdict controls. One or two queries: the page, and the verdict
-    counts unless cached for the job's counts version (review.counts_cache);
-    one more for a quality filter or a fractional threshold (a COUNT).
-    The rendered results area, cards and histogram are cached for the
-    job's counts version too (review.card_cache).
+    shows verdict controls. The verdict counts are read unless cached for
+    the job's counts version (review.counts_cache), plus a COUNT for a
+    quality filter or a fractional threshold. The rendered results area,
+    cards and histogram are cached for that version too (review.card_cache);
+    the page's rows are read only when its cards are rendered.
     """
     context = gallery_frame_context(
         job, query, gallery_url=gallery_url, match_url_prefix=match_url_prefix, can_edit=can_edit
